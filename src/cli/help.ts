@@ -1,0 +1,62 @@
+import { optionMeta } from '../core/options.js';
+import { CLI_OPTION_NAMES } from './parse-args.js';
+
+const WIDTH = 100;
+
+export function renderHelp(version: string): string {
+  const lines = [
+    `gitlab-pat ${version}: create, list, inspect, revoke and rotate GitLab access tokens safely.`,
+    '',
+    'Usage: gitlab-pat <operation> [options]',
+    '',
+    'Operations:',
+    '  create   create a token (name, scopes, expiry) and hand its value to a destination',
+    '  list     list tokens with expiry and last use (JSON on stdout)',
+    '  get      show one token: token-id (number or self) or token-name',
+    '  revoke   revoke one token; revoking a revoked token is not an error',
+    '  rotate   rotate one token (default: self); with --rotate-before, only when it is due',
+    '',
+    'Options (each also an Action input of the same name; environment variables in brackets):',
+  ];
+  for (const name of CLI_OPTION_NAMES) {
+    const meta = optionMeta(name);
+    const value = meta.flag ? '' : ' <value>';
+    const extras = [
+      meta.operations ? `for ${meta.operations.join(', ')}` : undefined,
+      meta.defaultText ? `default: ${meta.defaultText}` : undefined,
+      meta.env ? `[${meta.env.join(', ')}]` : undefined,
+    ].filter(Boolean);
+    lines.push(`  --${name}${value}`);
+    lines.push(...wrap(`${meta.description}${extras.length ? ` (${extras.join('; ')})` : ''}`, WIDTH - 6, '      '));
+  }
+  lines.push(
+    '  -h, --help       this help',
+    '  -v, --version    the version',
+    '',
+    'Output: JSON on stdout (never the token value unless --print-token), progress and errors on stderr.',
+    'Exit codes: 0 done or nothing due; 1 failed, nothing changed; 2 bad input; 3 changed but a destination',
+    'write failed (the message says where the token is); 4 rotation outcome unknown or token lost (recovery',
+    'steps printed).',
+    '',
+    'Examples:',
+    '  GITLAB_TOKEN=glpat-... gitlab-pat list --expires-within 30d',
+    '  GITLAB_TOKEN=glpat-... gitlab-pat rotate --rotate-before 14d --expires-in 90d --print-token',
+    '  gitlab-pat rotate --token-name deploy --user svc-deploy --dry-run',
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function wrap(text: string, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/)) {
+    if (current !== '' && current.length + 1 + word.length > width) {
+      lines.push(indent + current);
+      current = word;
+    } else {
+      current = current === '' ? word : `${current} ${word}`;
+    }
+  }
+  if (current !== '') lines.push(indent + current);
+  return lines;
+}

@@ -1,0 +1,135 @@
+/**
+ * The command line (also what the GitLab CI/CD components run): argv and environment in, JSON on stdout, progress
+ * and errors on stderr, the contract's exit codes out.
+ */
+import { ExitCode, InputError, PatError } from '../core/errors.js';
+import { utcDate } from '../core/expiry.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import type { OperationResult } from '../core/operations/result.js';
+import { parseOptions } from '../core/options.js';
+import { SecretRegistry } from '../core/redact.js';
+import { runOperation } from '../core/run-operation.js';
+import { VERSION } from '../version.js';
+import { renderHelp } from './help.js';
+import { parseArgs } from './parse-args.js';
+
+export interface CliIo {
+  readonly argv: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/**
+ * Bound before the output guard replaces `process.stdout.write`: the CLI's own writes are already redacted (the
+ * logger) or deliberate (the JSON, whose only secret is a token asked for with --print-token); the guard is for
+ * everything else in the process.
+ */
+export function processIo(): CliIo {
+  const stdout = process.stdout.write.bind(process.stdout);
+  const stderr = process.stderr.write.bind(process.stderr);
+  return {
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => stdout(text),
+    stderr: (text) => stderr(text),
+  };
+}
+
+/** `secrets` is shared with the entry's process-wide output guard. */
+export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise<ExitCode> {
+  let debug = false;
+  const log: Logger = createLogger(
+    {
+      info: (line) => io.stderr(`${line}\n`),
+      warn: (line) => io.stderr(`warning: ${line}\n`),
+      error: (line) => io.stderr(`error: ${line}\n`),
+      debug: (line) => {
+        if (debug) io.stderr(`debug: ${line}\n`);
+      },
+      // A terminal has no masking; redaction is all there is.
+      mask: () => undefined,
+    },
+    secrets,
+  );
+  try {
+    const request = parseArgs(io.argv, io.env);
+    if (request.kind === 'help') {
+      io.stdout(renderHelp(VERSION));
+      return ExitCode.ok;
+    }
+    if (request.kind === 'version') {
+      io.stdout(`${VERSION}\n`);
+      return ExitCode.ok;
+    }
+    const credential = request.raw['gitlab-token']?.trim();
+    if (credential) secrets.add(credential);
+    for (const warning of request.warnings) log.warn(warning);
+    const { options, warnings } = parseOptions(request.raw, { today: utcDate(new Date()) });
+    debug = options.debug;
+    for (const warning of warnings) log.warn(warning);
+    if (options.printToken && io.env.GITLAB_CI === 'true') {
+      throw new InputError(
+        '--print-token is refused in GitLab CI: GitLab cannot mask a value created during the job, so the job log would show the token. Store it in a masked, hidden CI/CD variable instead.',
+      );
+    }
+
+    let printed: string | undefined;
+    const result = await runOperation(options, {
+      log,
+      outputs: () =>
+        options.printToken
+          ? [
+              {
+                description: 'stdout (--print-token)',
+                preflight: () => Promise.resolve(),
+                write: (token) => {
+                  printed = token.token;
+                  return Promise.resolve();
+                },
+              },
+            ]
+          : [],
+    });
+    log.info(result.headline);
+    // The one place a value may reach stdout: asked for explicitly, written raw on purpose.
+    io.stdout(`${JSON.stringify(toJson(result, printed), null, 2)}\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    reportFailure(error, log);
+    return error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
+  }
+}
+
+function toJson(result: OperationResult, printedToken: string | undefined): Record<string, unknown> {
+  const json: Record<string, unknown> = { operation: result.operation, 'dry-run': result.dryRun };
+  if (result.rotated !== undefined) json.rotated = result.rotated;
+  if (result.token) {
+    json['token-id'] = result.token.id;
+    json['token-name'] = result.token.name;
+    json['expires-at'] = result.token.expires_at;
+  }
+  if (result.previousTokenId !== undefined) json['previous-token-id'] = result.previousTokenId;
+  if (result.tokens) {
+    json.count = result.tokens.length;
+    json.tokens = result.tokens;
+  } else if (result.token) {
+    json.details = result.token;
+  }
+  if (result.storedIn) json['stored-in'] = result.storedIn;
+  json.summary = result.headline;
+  if (printedToken !== undefined) json.token = printedToken;
+  return json;
+}
+
+function reportFailure(error: unknown, log: Logger): void {
+  if (error instanceof PatError) {
+    log.error(error.message);
+    if (error.steps.length > 0) {
+      log.error(`To recover:\n${error.steps.map((step, index) => `  ${index + 1}. ${step}`).join('\n')}`);
+    }
+    if (error.exitCode === ExitCode.badInput) log.error('Run gitlab-pat --help for usage.');
+    return;
+  }
+  log.error(`Unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -1,0 +1,206 @@
+/**
+ * The GitLab API surface the core uses, and its only implementation: gitbeaker resources wired to our own request
+ * handler (no retried POSTs, no error objects carrying headers). The credential is read through a function on every
+ * request, so after a self-rotation the very next request already carries the new token.
+ */
+import { createRequesterFn, type RequesterType } from '@gitbeaker/requester-utils';
+import { PersonalAccessTokens, Users } from '@gitbeaker/rest';
+import { createRequestHandler, type RequestEnvironment } from './gitlab-request.js';
+
+export interface PersonalAccessToken {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string | null;
+  readonly revoked: boolean;
+  readonly active: boolean;
+  readonly scopes: readonly string[];
+  readonly userId: number;
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  readonly expiresAt: string | null;
+}
+
+/** A token as returned by create or rotate: the only time GitLab hands out its value. */
+export interface NewPersonalAccessToken extends PersonalAccessToken {
+  readonly token: string;
+}
+
+export interface GitlabUser {
+  readonly id: number;
+  readonly username: string;
+  readonly name: string;
+  /** Only present when the caller may see it (admins, or the user themself). */
+  readonly isAdmin: boolean | undefined;
+  readonly bot: boolean;
+}
+
+export interface TokenListFilter {
+  readonly userId?: number;
+  readonly state?: 'active' | 'inactive';
+  readonly search?: string;
+}
+
+export interface CreateTokenRequest {
+  /** Whose token (POST /users/:id/personal_access_tokens, admins only); omit for the caller's own self-service token. */
+  readonly userId: number | undefined;
+  readonly name: string;
+  readonly scopes: readonly string[];
+  readonly description: string | undefined;
+  readonly expiresAt: string;
+}
+
+export interface GitlabApi {
+  /** The instance URL, for messages. */
+  readonly instanceUrl: string;
+  currentToken(): Promise<PersonalAccessToken>;
+  currentUser(): Promise<GitlabUser>;
+  user(idOrUsername: number | string): Promise<GitlabUser | undefined>;
+  personalAccessToken(id: number): Promise<PersonalAccessToken>;
+  personalAccessTokens(filter: TokenListFilter): Promise<PersonalAccessToken[]>;
+  /** Sent once: never retried, whatever the answer. */
+  createPersonalAccessToken(request: CreateTokenRequest): Promise<NewPersonalAccessToken>;
+  /** Sent once: never retried, whatever the answer. */
+  rotatePersonalAccessToken(id: number | 'self', expiresAt: string): Promise<NewPersonalAccessToken>;
+  revokePersonalAccessToken(id: number | 'self'): Promise<void>;
+  /** From now on, authenticate with this token (after the credential itself was rotated). */
+  switchCredential(token: string): void;
+  /** A second client on the same instance with another credential (verification, recovery). */
+  withCredential(token: string): GitlabApi;
+}
+
+export interface GitlabApiConfig {
+  readonly instanceUrl: string;
+  readonly token: string;
+  readonly environment: RequestEnvironment;
+}
+
+/** Bounds a listing: 50 pages of 100 tokens is far beyond any real user. */
+const MAX_PAGES = 50;
+
+interface RawToken {
+  id: number;
+  name: string;
+  description?: string | null;
+  revoked: boolean;
+  active: boolean;
+  scopes?: string[];
+  user_id: number;
+  created_at: string;
+  last_used_at?: string | null;
+  expires_at?: string | null;
+  token?: string;
+}
+
+interface RawUser {
+  id: number;
+  username: string;
+  name: string;
+  is_admin?: boolean;
+  bot?: boolean;
+}
+
+function toToken(raw: RawToken): PersonalAccessToken {
+  return {
+    id: raw.id,
+    name: raw.name,
+    description: raw.description ?? null,
+    revoked: raw.revoked,
+    active: raw.active,
+    scopes: raw.scopes ?? [],
+    userId: raw.user_id,
+    createdAt: raw.created_at,
+    lastUsedAt: raw.last_used_at ?? null,
+    expiresAt: raw.expires_at ?? null,
+  };
+}
+
+function toNewToken(raw: RawToken): NewPersonalAccessToken {
+  if (typeof raw.token !== 'string' || raw.token === '') {
+    throw new Error('GitLab answered without a token value');
+  }
+  return { ...toToken(raw), token: raw.token };
+}
+
+function toUser(raw: RawUser): GitlabUser {
+  return {
+    id: raw.id,
+    username: raw.username,
+    name: raw.name,
+    isAdmin: typeof raw.is_admin === 'boolean' ? raw.is_admin : undefined,
+    bot: raw.bot === true,
+  };
+}
+
+export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
+  let credential = config.token;
+  const requesterFn = createRequesterFn(
+    (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
+    createRequestHandler(config.environment) as Parameters<typeof createRequesterFn>[1],
+  );
+  const resourceOptions = {
+    host: config.instanceUrl,
+    token: () => Promise.resolve(credential),
+    requesterFn,
+    // Timeouts are per attempt, in our request handler; gitbeaker's is one signal for all pages and retries.
+    queryTimeout: null,
+    rateLimits: {},
+  };
+  const tokens = new PersonalAccessTokens(resourceOptions);
+  const users = new Users(resourceOptions);
+  const requester: RequesterType = tokens.requester;
+
+  return {
+    instanceUrl: config.instanceUrl,
+    async currentToken() {
+      return toToken((await tokens.show()) as unknown as RawToken);
+    },
+    async currentUser() {
+      return toUser((await users.showCurrentUser()) as unknown as RawUser);
+    },
+    async user(idOrUsername) {
+      if (typeof idOrUsername === 'number') {
+        return toUser((await users.show(idOrUsername)) as unknown as RawUser);
+      }
+      const found = (await users.all({ username: idOrUsername, maxPages: 1 })) as unknown as RawUser[];
+      const exact = found.find((user) => user.username.toLowerCase() === idOrUsername.toLowerCase());
+      return exact ? toUser(exact) : undefined;
+    },
+    async personalAccessToken(id) {
+      return toToken((await tokens.show({ tokenId: id })) as unknown as RawToken);
+    },
+    async personalAccessTokens(filter) {
+      const raw = (await tokens.all({
+        ...(filter.userId !== undefined ? { userId: filter.userId } : {}),
+        ...(filter.state ? { state: filter.state } : {}),
+        ...(filter.search ? { search: filter.search } : {}),
+        perPage: 100,
+        maxPages: MAX_PAGES,
+      } as Parameters<typeof tokens.all>[0])) as unknown as RawToken[];
+      return raw.map(toToken);
+    },
+    async createPersonalAccessToken(request) {
+      const body = {
+        name: request.name,
+        scopes: [...request.scopes],
+        expires_at: request.expiresAt,
+        ...(request.description !== undefined ? { description: request.description } : {}),
+      };
+      const endpoint =
+        request.userId === undefined ? 'user/personal_access_tokens' : `users/${request.userId}/personal_access_tokens`;
+      const response = await requester.post<Record<string, unknown>>(endpoint, { body });
+      return toNewToken(response.body as unknown as RawToken);
+    },
+    async rotatePersonalAccessToken(id, expiresAt) {
+      return toNewToken((await tokens.rotate(id, { expiresAt })) as unknown as RawToken);
+    },
+    async revokePersonalAccessToken(id) {
+      await tokens.remove(id === 'self' ? {} : { tokenId: id });
+    },
+    switchCredential(token) {
+      credential = token;
+    },
+    withCredential(token) {
+      return createGitlabApi({ ...config, token });
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * The one HTTP request handler behind every gitbeaker call. It replaces gitbeaker's own, which retries 429 and 502
+ * on every method, POST included: a retried rotate is seen by GitLab's reuse detection and revokes the new token.
+ * Here only idempotent methods are retried, with `Retry-After` honoured and bounded in count and total time, and
+ * errors carry status, endpoint and GitLab's text, never request headers or bodies (those hold the credential and,
+ * for variable writes, the new token).
+ */
+import type { Logger } from './logger.js';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxAttempts: number;
+  /** Total time all attempts and waits of one call may take. */
+  readonly budgetMs: number;
+  /** Backoff without `Retry-After`: base * 2^attempt, capped, with full jitter. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** One attempt's timeout. A POST that times out has an unknown outcome. */
+  readonly attemptTimeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 5,
+  budgetMs: 90_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 20_000,
+  attemptTimeoutMs: 30_000,
+};
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/** What GitLab said, without anything from our request. */
+export interface GitlabAnswer {
+  readonly error?: string;
+  readonly description?: string;
+  readonly message?: string;
+  /** For 403 insufficient_scope: the scopes GitLab wanted. */
+  readonly scope?: string;
+}
+
+export class GitlabHttpError extends Error {
+  override readonly name = 'GitlabHttpError';
+  constructor(
+    readonly method: string,
+    readonly endpoint: string,
+    readonly status: number,
+    readonly answer: GitlabAnswer,
+    /** Seconds GitLab asked us to wait (429/503), if it said. */
+    readonly retryAfterSeconds: number | undefined,
+    /** Set when retries stopped because the budget ran out rather than because the error is final. */
+    readonly retriesExhausted: string | undefined,
+  ) {
+    super(`${method} ${endpoint} answered ${status}${gitlabText(answer) ? `: ${gitlabText(answer)}` : ''}`);
+  }
+}
+
+/** The request may or may not have reached GitLab: no status came back. */
+export class GitlabNetworkError extends Error {
+  override readonly name = 'GitlabNetworkError';
+  constructor(
+    readonly method: string,
+    readonly endpoint: string,
+    readonly reason: 'timeout' | 'connection',
+    readonly detail: string,
+  ) {
+    super(`${method} ${endpoint} got no answer (${reason}: ${detail})`);
+  }
+}
+
+export function gitlabText(answer: GitlabAnswer): string {
+  const parts = [answer.message, answer.error, answer.description].filter(
+    (part): part is string => part !== undefined && part !== '',
+  );
+  return [...new Set(parts)].join(': ');
+}
+
+export interface RequestEnvironment {
+  readonly policy: RetryPolicy;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Monotonic-enough milliseconds, for the retry budget. */
+  readonly nowMs: () => number;
+  readonly random: () => number;
+  readonly log: Logger;
+  /** Called with every `Date` header GitLab sends, so expiry can follow GitLab's clock instead of ours. */
+  readonly onServerDate?: (date: Date) => void;
+}
+
+/** The subset of gitbeaker's request options this handler reads. */
+interface GitbeakerRequestOptions {
+  method?: string;
+  prefixUrl?: string;
+  searchParams?: string;
+  headers?: Record<string, string>;
+  body?: string | FormData | null;
+  asStream?: boolean;
+}
+
+export interface GitbeakerResponse {
+  body: unknown;
+  headers: Record<string, string>;
+  status: number;
+}
+
+/** The endpoint as users see it: the API path, with the query only in debug lines. */
+function describeEndpoint(url: URL): string {
+  return url.pathname.replace(/^.*?\/api\/v4\//, '/');
+}
+
+export function createRequestHandler(env: RequestEnvironment) {
+  return async function handleRequest(endpoint: string, options: GitbeakerRequestOptions): Promise<GitbeakerResponse> {
+    const method = (options.method ?? 'GET').toUpperCase();
+    const base = options.prefixUrl?.endsWith('/') ? options.prefixUrl : `${options.prefixUrl ?? ''}/`;
+    const url = new URL(endpoint, base);
+    url.search = options.searchParams ?? '';
+    const shownEndpoint = describeEndpoint(url);
+    const retryable = IDEMPOTENT_METHODS.has(method);
+    const started = env.nowMs();
+
+    for (let attempt = 1; ; attempt += 1) {
+      const attemptStarted = env.nowMs();
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method,
+          headers: options.headers,
+          body: options.body ?? null,
+          signal: AbortSignal.timeout(env.policy.attemptTimeoutMs),
+        });
+      } catch (error) {
+        const failure = toNetworkError(method, shownEndpoint, error);
+        env.log.debug(`${method} ${shownEndpoint}${url.search} -> no answer (${failure.reason})`);
+        const wait = retryable ? nextWait(env, attempt, started, undefined) : undefined;
+        if (wait === undefined) throw failure;
+        await env.sleep(wait);
+        continue;
+      }
+      const serverDate = response.headers.get('date');
+      if (serverDate && env.onServerDate) {
+        const parsed = new Date(serverDate);
+        if (!Number.isNaN(parsed.getTime())) env.onServerDate(parsed);
+      }
+      env.log.debug(
+        `${method} ${shownEndpoint}${url.search} -> ${response.status} (${env.nowMs() - attemptStarted} ms)`,
+      );
+      if (response.ok) return parseResponse(response);
+
+      const answer = await readAnswer(response);
+      const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), serverDate);
+      if (retryable && RETRYABLE_STATUSES.has(response.status)) {
+        const wait = nextWait(env, attempt, started, retryAfterSeconds);
+        if (wait !== undefined) {
+          env.log.debug(`retrying ${method} ${shownEndpoint} in ${Math.round(wait / 100) / 10} s`);
+          await env.sleep(wait);
+          continue;
+        }
+        throw new GitlabHttpError(
+          method,
+          shownEndpoint,
+          response.status,
+          answer,
+          retryAfterSeconds,
+          exhaustionReason(env, attempt, started, retryAfterSeconds),
+        );
+      }
+      throw new GitlabHttpError(method, shownEndpoint, response.status, answer, retryAfterSeconds, undefined);
+    }
+  };
+}
+
+/** Milliseconds to wait before the next attempt, or undefined when the attempts or the time budget are used up. */
+function nextWait(
+  env: RequestEnvironment,
+  attempt: number,
+  started: number,
+  retryAfterSeconds: number | undefined,
+): number | undefined {
+  if (attempt >= env.policy.maxAttempts) return undefined;
+  const wait =
+    retryAfterSeconds !== undefined
+      ? retryAfterSeconds * 1000
+      : Math.round(
+          env.random() * Math.min(env.policy.maxDelayMs, env.policy.baseDelayMs * 2 ** (attempt - 1)),
+        ) + 100;
+  const remaining = env.policy.budgetMs - (env.nowMs() - started);
+  return wait <= remaining ? wait : undefined;
+}
+
+function exhaustionReason(
+  env: RequestEnvironment,
+  attempt: number,
+  started: number,
+  retryAfterSeconds: number | undefined,
+): string {
+  const budgetSeconds = Math.round(env.policy.budgetMs / 1000);
+  if (attempt >= env.policy.maxAttempts) return `gave up after ${attempt} attempts`;
+  if (retryAfterSeconds !== undefined) {
+    const remaining = Math.max(0, Math.round((env.policy.budgetMs - (env.nowMs() - started)) / 1000));
+    return `GitLab asked to wait ${retryAfterSeconds} s (Retry-After), more than the ${remaining} s left of the ${budgetSeconds} s retry budget`;
+  }
+  return `the ${budgetSeconds} s retry budget ran out after ${attempt} attempts`;
+}
+
+function toNetworkError(method: string, endpoint: string, error: unknown): GitlabNetworkError {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new GitlabNetworkError(method, endpoint, 'timeout', 'no answer in time');
+  }
+  // fetch wraps the socket error in `cause`; keep only its code, never the object.
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : 'connection failed';
+  return new GitlabNetworkError(method, endpoint, 'connection', code);
+}
+
+/** `Retry-After` is either seconds or an HTTP date (relative to GitLab's own `Date`, not our clock). */
+export function parseRetryAfter(value: string | null, serverDate: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  const reference = serverDate ? Date.parse(serverDate) : Date.now();
+  return Math.max(0, Math.ceil((at - (Number.isNaN(reference) ? Date.now() : reference)) / 1000));
+}
+
+async function readAnswer(response: Response): Promise<GitlabAnswer> {
+  const text = await response.text().catch(() => '');
+  if (!(response.headers.get('content-type') ?? '').includes('json')) {
+    return text.trim() === '' ? {} : { message: text.trim().slice(0, 300) };
+  }
+  try {
+    return answerFromJson(JSON.parse(text));
+  } catch {
+    return { message: text.trim().slice(0, 300) };
+  }
+}
+
+function answerFromJson(json: unknown): GitlabAnswer {
+  if (typeof json !== 'object' || json === null) return {};
+  const record = json as Record<string, unknown>;
+  const answer: { -readonly [K in keyof GitlabAnswer]: GitlabAnswer[K] } = {};
+  if (typeof record.error === 'string') answer.error = record.error;
+  if (typeof record.error_description === 'string') answer.description = record.error_description;
+  if (typeof record.scope === 'string') answer.scope = record.scope;
+  if (typeof record.message === 'string') answer.message = record.message;
+  else if (record.message !== undefined) answer.message = flattenValidationMessage(record.message);
+  return answer;
+}
+
+/** GitLab's validation errors look like {"message": {"expires_at": ["must be ..."]}}. */
+function flattenValidationMessage(message: unknown): string {
+  if (typeof message !== 'object' || message === null) return String(message);
+  return Object.entries(message as Record<string, unknown>)
+    .map(([field, problems]) =>
+      Array.isArray(problems) ? `${field} ${problems.map(String).join(', ')}` : `${field} ${String(problems)}`,
+    )
+    .join('; ');
+}
+
+async function parseResponse(response: Response): Promise<GitbeakerResponse> {
+  const headers = Object.fromEntries(response.headers.entries());
+  if (response.status === 204) return { body: null, headers, status: response.status };
+  const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
+  const text = await response.text();
+  let body: unknown = text;
+  if (contentType === 'application/json') body = text === '' ? {} : (JSON.parse(text) as unknown);
+  return { body, headers, status: response.status };
+}

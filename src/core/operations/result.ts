@@ -1,0 +1,48 @@
+import type { NewPersonalAccessToken } from '../gitlab-api.js';
+import type { Operation } from '../options.js';
+import type { TokenView } from '../token-view.js';
+
+export interface OperationResult {
+  readonly operation: Operation;
+  readonly dryRun: boolean;
+  /** One sentence for logs and summaries. */
+  readonly headline: string;
+  /** The token acted on (get, revoke) or created (create, rotate). */
+  readonly token?: TokenView;
+  /** The new token with its value: create and rotate only, never logged. */
+  readonly newToken?: NewPersonalAccessToken;
+  readonly previousTokenId?: number;
+  readonly rotated?: boolean;
+  readonly tokens?: readonly TokenView[];
+  /** Where the new value was stored, for the summary. */
+  readonly storedIn?: readonly string[];
+}
+
+/** The contract's outputs, by name, as strings (the Action sets them; the CLI prints them as JSON). */
+export const OUTPUT_DESCRIPTIONS = {
+  'token-id': 'Id of the token acted on; for create and rotate, the new token.',
+  'token-name': 'Name of that token.',
+  'expires-at': 'Its expiry date (YYYY-MM-DD, UTC), empty when it never expires.',
+  'previous-token-id': 'rotate: id of the token that was rotated away.',
+  rotated: 'rotate: true when a new token was made, false when nothing was due (rotate-before) or on a dry run.',
+  tokens: 'list: the tokens as a JSON array (never values): id, name, scopes, state, expires_at, days_left, last_used_at, ...',
+  count: 'list: how many tokens matched.',
+} as const;
+export type OutputName = keyof typeof OUTPUT_DESCRIPTIONS;
+export const OUTPUT_NAMES = Object.keys(OUTPUT_DESCRIPTIONS) as OutputName[];
+
+export function toOutputs(result: OperationResult): Partial<Record<OutputName, string>> {
+  const outputs: Partial<Record<OutputName, string>> = {};
+  if (result.token) {
+    outputs['token-id'] = String(result.token.id);
+    outputs['token-name'] = result.token.name;
+    outputs['expires-at'] = result.token.expires_at ?? '';
+  }
+  if (result.previousTokenId !== undefined) outputs['previous-token-id'] = String(result.previousTokenId);
+  if (result.rotated !== undefined) outputs.rotated = String(result.rotated);
+  if (result.tokens) {
+    outputs.tokens = JSON.stringify(result.tokens);
+    outputs.count = String(result.tokens.length);
+  }
+  return outputs;
+}

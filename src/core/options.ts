@@ -1,0 +1,491 @@
+/**
+ * Every option of every front door, defined once. The Action reads these names with `core.getInput`, the CLI from
+ * `--flags` and environment variables, the GitLab components through the CLI; all of them produce the same raw
+ * record of strings and get the same parse, the same defaults and the same error messages. The descriptions here
+ * feed `action.yml`, the CLI help and the README (a test keeps them in step).
+ */
+import { z } from 'zod';
+import { InputError } from './errors.js';
+import { addDays, isCalendarDate, parseDuration, type Duration } from './expiry.js';
+import { parseScopes } from './scopes.js';
+
+export const OPERATIONS = ['create', 'list', 'get', 'revoke', 'rotate'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+/** Where an option can be given; most are everywhere. */
+type FrontDoor = 'action' | 'cli';
+
+export interface OptionMeta {
+  readonly description: string;
+  /** Operations the option applies to; giving it to another operation is an input error. Absent: all. */
+  readonly operations?: readonly Operation[];
+  /** Never echoed in messages. */
+  readonly secret?: boolean;
+  readonly frontDoors?: readonly FrontDoor[];
+  /** The default as users read it in docs (the schema holds the real one). */
+  readonly defaultText?: string;
+  /** CLI: environment variables read when the flag is absent, first one set wins. */
+  readonly env?: readonly string[];
+  /** CLI: a flag that takes no value. */
+  readonly flag?: boolean;
+}
+
+type Parsed<T> =
+  | { ok: true; value: T }
+  /** `conceal`: the given text must not be echoed (it holds a secret) even though the option is not secret. */
+  | { ok: false; expected: string; problem?: string; conceal?: boolean };
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = (expected: string, problem?: string): Parsed<never> =>
+  problem === undefined ? { ok: false, expected } : { ok: false, expected, problem };
+
+/**
+ * One option: a raw string turned into a typed value with a message that says what was expected and what was given
+ * (for secrets: what is wrong with it, never the value).
+ */
+function option<T>(meta: OptionMeta, parse: (text: string) => Parsed<T>) {
+  return z
+    .string()
+    .transform((text, context) => {
+      const result = parse(text);
+      if (result.ok) return result.value;
+      const given =
+        meta.secret || result.conceal
+          ? (result.problem ?? 'the value given is not one')
+          : describeGiven(text, result.problem);
+      context.addIssue({ code: 'custom', message: `expected ${result.expected}; ${given}` });
+      return z.NEVER;
+    })
+    .optional()
+    .meta({ ...meta });
+}
+
+function describeGiven(text: string, problem: string | undefined): string {
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return `got ${JSON.stringify(shown)}${problem ? ` (${problem})` : ''}`;
+}
+
+const parseText =
+  (maxLength: number) =>
+  (text: string): Parsed<string> =>
+    text.length <= maxLength ? ok(text) : bad(`at most ${maxLength} characters`, `${text.length} characters`);
+
+function parseBoolean(text: string): Parsed<boolean> {
+  if (/^(true|yes|on|1)$/i.test(text)) return ok(true);
+  if (/^(false|no|off|0)$/i.test(text)) return ok(false);
+  return bad('true or false');
+}
+
+function parseChoice<T extends string>(choices: readonly T[]) {
+  return (text: string): Parsed<T> => {
+    const lower = text.toLowerCase();
+    const match = choices.find((choice) => choice === lower);
+    return match ? ok(match) : bad(`one of ${choices.join(', ')}`);
+  };
+}
+
+function parseDurationText(text: string): Parsed<Duration> {
+  const duration = parseDuration(text);
+  if (duration) return ok(duration);
+  const unit = /^\d+(\D+)$/.exec(text.trim())?.[1];
+  return bad(
+    'a duration such as 30d, 12w, 6m or 1y (d days, w weeks, m months, y years)',
+    unit ? `unknown unit "${unit}"` : undefined,
+  );
+}
+
+function parseDate(text: string): Parsed<string> {
+  return isCalendarDate(text) ? ok(text) : bad('a date as YYYY-MM-DD, such as 2027-03-31');
+}
+
+export type UserRef = number | string;
+function parseUser(text: string): Parsed<UserRef> {
+  if (/^\d+$/.test(text)) return ok(Number(text));
+  return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(text) ? ok(text) : bad('a user id (number) or a username');
+}
+
+export type TokenIdRef = number | 'self';
+function parseTokenId(text: string): Parsed<TokenIdRef> {
+  if (text.toLowerCase() === 'self') return ok('self');
+  return /^\d+$/.test(text) && Number(text) > 0 ? ok(Number(text)) : bad('"self" or a numeric token id');
+}
+
+function parseScopesText(text: string): Parsed<string[]> {
+  const { scopes, malformed } = parseScopes(text);
+  if (scopes.length === 0) return bad('at least one scope, such as api or read_api');
+  if (malformed.length > 0) {
+    return bad(
+      'scope names in lower case letters, digits and underscores, separated by commas, spaces or newlines',
+      `malformed: ${malformed.join(', ')}`,
+    );
+  }
+  return ok(scopes);
+}
+
+function parseMaxLifetime(text: string): Parsed<number> {
+  const days = /^\d+$/.test(text) ? Number(text) : NaN;
+  return days >= 1 && days <= 400 ? ok(days) : bad('a number of days from 1 to 400');
+}
+
+/** GitLab tokens are at least 20 characters; shorter or multi-line values are mistakes in how a secret was stored. */
+function parseCredential(text: string): Parsed<string> {
+  const expected = 'a GitLab access token (at least 20 characters, no spaces or line breaks)';
+  if (/[\r\n]/.test(text)) return bad(expected, 'the value given contains a line break');
+  if (/\s/.test(text)) return bad(expected, 'the value given contains a space');
+  if (text.length < 20) return bad(expected, `the value given has only ${text.length} characters`);
+  return ok(text);
+}
+
+export interface InstanceUrl {
+  readonly url: string;
+  readonly insecure: boolean;
+}
+function parseGitlabUrl(text: string): Parsed<InstanceUrl> {
+  const expected = 'the https:// address of a GitLab instance, such as https://gitlab.example.com';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return bad(expected);
+  }
+  if (url.username !== '' || url.password !== '') {
+    return {
+      ok: false,
+      expected,
+      problem: 'the address given contains credentials (not shown): pass the token as gitlab-token',
+      conceal: true,
+    };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad(expected);
+  // Users paste the API root as often as the instance root; both mean the same instance.
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+  return ok({ url: `${url.protocol}//${url.host}${path}`, insecure: url.protocol === 'http:' && !isLoopback(url) });
+}
+
+function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+const TOKEN_SELECTING: readonly Operation[] = ['get', 'revoke', 'rotate'];
+
+/** The schema: every option, its parse and its user-facing description. */
+export const optionsSchema = z.object({
+  operation: option(
+    {
+      description: 'What to do: create, list, get, revoke or rotate.',
+      defaultText: 'rotate',
+    },
+    parseChoice(OPERATIONS),
+  ),
+  'gitlab-url': option(
+    {
+      description:
+        'GitLab instance URL. http:// is accepted only for loopback addresses unless allow-insecure-http is true.',
+      defaultText: 'https://gitlab.com',
+      env: ['GITLAB_URL', 'CI_SERVER_URL'],
+    },
+    parseGitlabUrl,
+  ),
+  'gitlab-token': option(
+    {
+      description:
+        'Credential that calls GitLab: a personal, project, group or service-account access token. Rotating "self" rotates this token and continues with the new one.',
+      secret: true,
+      env: ['GITLAB_TOKEN'],
+    },
+    parseCredential,
+  ),
+  user: option(
+    {
+      description:
+        'User id or username: whose token to create (administrators), whose tokens to list, or among whose tokens to find token-name.',
+    },
+    parseUser,
+  ),
+  'token-id': option(
+    {
+      description: 'The token to act on: "self" (the gitlab-token itself) or a numeric token id.',
+      operations: TOKEN_SELECTING,
+      defaultText: 'self for get and rotate',
+    },
+    parseTokenId,
+  ),
+  'token-name': option(
+    {
+      description:
+        'Select the one active token with this exact name (of user, or of the caller). Several matches are an error that lists their ids.',
+      operations: TOKEN_SELECTING,
+    },
+    parseText(255),
+  ),
+  name: option(
+    {
+      description: 'create: the new token name. list: only tokens whose name contains this text.',
+      operations: ['create', 'list'],
+    },
+    parseText(255),
+  ),
+  description: option({ description: 'create: the new token description.', operations: ['create'] }, parseText(255)),
+  scopes: option(
+    {
+      description: 'create: scopes, separated by commas, spaces or newlines (such as "api, read_repository").',
+      operations: ['create'],
+    },
+    parseScopesText,
+  ),
+  'expires-at': option(
+    {
+      description:
+        'Expiry date of the new token, YYYY-MM-DD (UTC). Must be after today and within max-lifetime-days.',
+      operations: ['create', 'rotate'],
+    },
+    parseDate,
+  ),
+  'expires-in': option(
+    {
+      description:
+        'Lifetime of the new token: 30d, 12w, 6m or 1y, counted in UTC from today and clamped to max-lifetime-days. Default: 30d for create, the old token\'s lifetime for rotate.',
+      operations: ['create', 'rotate'],
+    },
+    parseDurationText,
+  ),
+  'rotate-before': option(
+    {
+      description:
+        'Rotate only when the token expires within this duration (such as 30d); otherwise do nothing and set rotated=false. Makes daily schedules safe.',
+      operations: ['rotate'],
+    },
+    parseDurationText,
+  ),
+  'max-lifetime-days': option(
+    {
+      description:
+        'The instance\'s maximum token lifetime in days: 365 on GitLab.com, up to 400 on self-managed instances that allow it.',
+      defaultText: '365',
+    },
+    parseMaxLifetime,
+  ),
+  state: option(
+    {
+      description: 'list: which tokens, active, inactive (revoked or expired) or all.',
+      operations: ['list'],
+      defaultText: 'active',
+    },
+    parseChoice(['active', 'inactive', 'all'] as const),
+  ),
+  'expires-within': option(
+    {
+      description: 'list: only tokens that expire within this duration (such as 30d).',
+      operations: ['list'],
+    },
+    parseDurationText,
+  ),
+  'dry-run': option(
+    {
+      description: 'Resolve, validate and check everything, change nothing, and say what would happen.',
+      defaultText: 'false',
+      flag: true,
+    },
+    parseBoolean,
+  ),
+  'allow-insecure-http': option(
+    {
+      description: 'Allow an http:// gitlab-url that is not a loopback address (the token then crosses the network in clear).',
+      defaultText: 'false',
+      flag: true,
+    },
+    parseBoolean,
+  ),
+  'revoke-after-job': option(
+    {
+      description:
+        'create: revoke the new token when the job ends (the Action\'s post step), for tokens that only this job needs.',
+      frontDoors: ['action'],
+      operations: ['create'],
+      defaultText: 'false',
+    },
+    parseBoolean,
+  ),
+  'print-token': option(
+    {
+      description: 'CLI: include the new token value in the JSON on stdout. Without it, the value is never printed.',
+      frontDoors: ['cli'],
+      operations: ['create', 'rotate'],
+      defaultText: 'false',
+      flag: true,
+    },
+    parseBoolean,
+  ),
+  debug: option(
+    {
+      description: 'CLI: log every request (method, endpoint, status) to stderr; token values stay redacted.',
+      frontDoors: ['cli'],
+      defaultText: 'false',
+      env: ['GITLAB_PAT_DEBUG'],
+      flag: true,
+    },
+    parseBoolean,
+  ),
+});
+
+export type OptionName = keyof typeof optionsSchema.shape;
+export const OPTION_NAMES = Object.keys(optionsSchema.shape) as OptionName[];
+export type RawOptions = Partial<Record<OptionName, string | undefined>>;
+
+export function optionMeta(name: OptionName): OptionMeta {
+  return optionsSchema.shape[name].meta() as unknown as OptionMeta;
+}
+
+export type TokenTarget =
+  | { readonly kind: 'self' }
+  | { readonly kind: 'id'; readonly id: number }
+  | { readonly kind: 'name'; readonly name: string };
+
+export type ExpiryRequest = { readonly kind: 'at'; readonly date: string } | { readonly kind: 'in'; readonly duration: Duration };
+
+export interface Options {
+  readonly operation: Operation;
+  readonly gitlabUrl: string;
+  readonly gitlabToken: string;
+  readonly user: UserRef | undefined;
+  /** get/revoke/rotate: which token. */
+  readonly target: TokenTarget | undefined;
+  readonly name: string | undefined;
+  readonly description: string | undefined;
+  readonly scopes: readonly string[] | undefined;
+  readonly expiry: ExpiryRequest | undefined;
+  readonly rotateBefore: Duration | undefined;
+  readonly maxLifetimeDays: number;
+  readonly state: 'active' | 'inactive' | 'all';
+  readonly expiresWithin: Duration | undefined;
+  readonly dryRun: boolean;
+  readonly revokeAfterJob: boolean;
+  readonly printToken: boolean;
+  readonly debug: boolean;
+}
+
+export interface ParseContext {
+  /** Today in UTC by the local clock; expiry is checked again against GitLab's clock before any change. */
+  readonly today: string;
+}
+
+/**
+ * Raw strings in, typed options out, or an InputError naming every problem at once. Empty strings mean "not given"
+ * (the Action passes every input, set or not).
+ */
+export function parseOptions(raw: RawOptions, context: ParseContext): { options: Options; warnings: string[] } {
+  const given: Record<string, string> = {};
+  for (const name of OPTION_NAMES) {
+    const value = raw[name]?.trim();
+    if (value !== undefined && value !== '') given[name] = value;
+  }
+  const result = optionsSchema.safeParse(given);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push(`Input ${String(issue.path[0] ?? '')}: ${issue.message}.`);
+    }
+    throw inputError(problems);
+  }
+  const input = result.data;
+  const operation = input.operation ?? 'rotate';
+  const warnings: string[] = [];
+
+  for (const name of OPTION_NAMES) {
+    const applies = optionMeta(name).operations;
+    if (given[name] !== undefined && applies && !applies.includes(operation)) {
+      problems.push(
+        `Input ${name} does not apply to operation ${operation} (it is for ${applies.join(', ')}); remove it or change the operation.`,
+      );
+    }
+  }
+  if (input['gitlab-token'] === undefined) {
+    problems.push(
+      'Input gitlab-token is required: the credential that calls GitLab (CLI: --gitlab-token or the GITLAB_TOKEN environment variable).',
+    );
+  }
+  const url = input['gitlab-url'] ?? { url: 'https://gitlab.com', insecure: false };
+  if (url.insecure && input['allow-insecure-http'] !== true) {
+    problems.push(
+      `Input gitlab-url: ${url.url} is plain http to a host that is not a loopback address, so the token would cross the network unencrypted. Use https://, or set allow-insecure-http to true if you accept that.`,
+    );
+  }
+  if (input['token-id'] !== undefined && input['token-name'] !== undefined) {
+    problems.push('Inputs token-id and token-name both select a token; give only one of them.');
+  }
+  if (input['expires-at'] !== undefined && input['expires-in'] !== undefined) {
+    problems.push('Inputs expires-at and expires-in both set the expiry; give only one of them.');
+  }
+  if (operation === 'revoke' && input['token-id'] === undefined && input['token-name'] === undefined) {
+    problems.push('Operation revoke needs token-id ("self" or a number) or token-name: which token to revoke.');
+  }
+  if (operation === 'create') {
+    if (input.name === undefined) problems.push('Operation create needs name: the new token\'s name.');
+    if (input.scopes === undefined) problems.push('Operation create needs scopes, such as "api" or "read_api, read_repository".');
+  }
+  const maxLifetimeDays = input['max-lifetime-days'] ?? 365;
+  const expiresAt = input['expires-at'];
+  if (expiresAt !== undefined) {
+    const latest = addDays(context.today, maxLifetimeDays);
+    if (expiresAt <= context.today) {
+      problems.push(
+        `Input expires-at: ${expiresAt} is not in the future (today is ${context.today} UTC, and a token stops working at 00:00 UTC on its expiry date). Give a later date.`,
+      );
+    } else if (expiresAt > latest) {
+      problems.push(
+        `Input expires-at: ${expiresAt} is beyond the maximum lifetime of ${maxLifetimeDays} days (latest ${latest}). Give an earlier date, or raise max-lifetime-days if your instance allows it.`,
+      );
+    }
+  }
+  if (problems.length > 0) throw inputError(problems);
+
+  const unknownScopes = input.scopes ? parseScopes(input.scopes.join(' ')).unknown : [];
+  if (unknownScopes.length > 0) {
+    warnings.push(
+      `Scopes ${unknownScopes.join(', ')} are not scopes this version knows; they are passed to GitLab as given, which rejects them if they do not exist.`,
+    );
+  }
+
+  return {
+    options: {
+      operation,
+      gitlabUrl: url.url,
+      gitlabToken: input['gitlab-token'] ?? '',
+      user: input.user,
+      target: selectTarget(operation, input['token-id'], input['token-name']),
+      name: input.name,
+      description: input.description,
+      scopes: input.scopes,
+      expiry:
+        expiresAt !== undefined
+          ? { kind: 'at', date: expiresAt }
+          : input['expires-in'] !== undefined
+            ? { kind: 'in', duration: input['expires-in'] }
+            : undefined,
+      rotateBefore: input['rotate-before'],
+      maxLifetimeDays,
+      state: input.state ?? 'active',
+      expiresWithin: input['expires-within'],
+      dryRun: input['dry-run'] ?? false,
+      revokeAfterJob: input['revoke-after-job'] ?? false,
+      printToken: input['print-token'] ?? false,
+      debug: input.debug ?? false,
+    },
+    warnings,
+  };
+}
+
+function selectTarget(
+  operation: Operation,
+  tokenId: TokenIdRef | undefined,
+  tokenName: string | undefined,
+): TokenTarget | undefined {
+  if (!TOKEN_SELECTING.includes(operation)) return undefined;
+  if (tokenName !== undefined) return { kind: 'name', name: tokenName };
+  if (tokenId === undefined || tokenId === 'self') return { kind: 'self' };
+  return { kind: 'id', id: tokenId };
+}
+
+function inputError(problems: string[]): InputError {
+  return new InputError(problems.length === 1 ? (problems[0] ?? '') : `Invalid input:\n- ${problems.join('\n- ')}`);
+}

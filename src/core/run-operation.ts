@@ -1,0 +1,64 @@
+/**
+ * The core's single entry: typed options and the front door's side effects in, a result out. Knows nothing of
+ * GitHub, GitLab CI or terminals.
+ */
+import { GitlabAlignedClock, systemClock, type Clock } from './clock.js';
+import type { Destination } from './destinations/destination.js';
+import { InputError } from './errors.js';
+import { createGitlabApi, type GitlabApi } from './gitlab-api.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './gitlab-request.js';
+import type { Logger } from './logger.js';
+import { createToken } from './operations/create.js';
+import type { OperationContext } from './operations/context.js';
+import { getToken } from './operations/get.js';
+import { listTokens } from './operations/list.js';
+import type { OperationResult } from './operations/result.js';
+import { revokeToken } from './operations/revoke.js';
+import { rotateToken } from './operations/rotate.js';
+import type { Operation, Options } from './options.js';
+
+export interface RunEnvironment {
+  readonly log: Logger;
+  /** The machine's clock; GitLab's takes over once seen. */
+  readonly clock?: Clock;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds for retry budgets; moves with `sleep` in tests that fake time. */
+  readonly nowMs?: () => number;
+  readonly random?: () => number;
+  readonly retryPolicy?: RetryPolicy;
+  /** The front door's own places for a new token (the Action's masked output, the CLI's stdout). */
+  readonly outputs?: (api: GitlabApi) => readonly Destination[];
+}
+
+const OPERATIONS: Record<Operation, (context: OperationContext) => Promise<OperationResult>> = {
+  create: createToken,
+  list: listTokens,
+  get: getToken,
+  revoke: revokeToken,
+  rotate: rotateToken,
+};
+
+export const MAKES_TOKENS: ReadonlySet<Operation> = new Set(['create', 'rotate']);
+
+export async function runOperation(options: Options, environment: RunEnvironment): Promise<OperationResult> {
+  const clock = new GitlabAlignedClock(environment.clock ?? systemClock);
+  const api = createGitlabApi({
+    instanceUrl: options.gitlabUrl,
+    token: options.gitlabToken,
+    environment: {
+      policy: environment.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      sleep: environment.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      nowMs: environment.nowMs ?? (() => Date.now()),
+      random: environment.random ?? Math.random,
+      log: environment.log,
+      onServerDate: (date) => clock.observe(date),
+    },
+  });
+  const destinations = environment.outputs?.(api) ?? [];
+  if (MAKES_TOKENS.has(options.operation) && destinations.length === 0 && !options.dryRun) {
+    throw new InputError(
+      `Operation ${options.operation} makes a new token but was given nowhere to put it, so its value would be lost. Pass --print-token to print it on stdout.`,
+    );
+  }
+  return OPERATIONS[options.operation]({ options, api, log: environment.log, clock, destinations });
+}
