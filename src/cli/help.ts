@@ -1,5 +1,5 @@
 import { optionMeta } from '../core/options.js';
-import { CLI_OPTION_NAMES } from './parse-args.js';
+import { CLI_OPTION_NAMES, environmentNames } from './parse-args.js';
 
 const WIDTH = 100;
 
@@ -16,7 +16,7 @@ export function renderHelp(version: string): string {
     '  revoke   revoke one token; revoking a revoked token is not an error',
     '  rotate   rotate one token (default: self); with --rotate-before, only when it is due',
     '',
-    'Options (each also an Action input of the same name; environment variables in brackets):',
+    'Options (each also an Action input of the same name; environment variables read when the flag is absent in brackets):',
   ];
   for (const name of CLI_OPTION_NAMES) {
     const meta = optionMeta(name);
@@ -24,7 +24,7 @@ export function renderHelp(version: string): string {
     const extras = [
       meta.operations ? `for ${meta.operations.join(', ')}` : undefined,
       meta.defaultText ? `default: ${meta.defaultText}` : undefined,
-      meta.env ? `[${meta.env.join(', ')}]` : undefined,
+      `[${environmentNames(name).join(', ')}]`,
     ].filter(Boolean);
     lines.push(`  --${name}${value}`);
     lines.push(...wrap(`${meta.description}${extras.length ? ` (${extras.join('; ')})` : ''}`, WIDTH - 6, '      '));

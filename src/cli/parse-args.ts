@@ -63,12 +63,40 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     }
     raw.operation = operation;
   }
+  // The credential may live in a variable of another name; the option names the variable, never the value. It
+  // wins over GITLAB_TOKEN from the environment, not over an explicit --gitlab-token.
+  const credentialVariable = raw['gitlab-token-variable'] ?? fromEnvironment('gitlab-token-variable', env);
+  if (credentialVariable !== undefined && raw['gitlab-token'] === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(credentialVariable)) {
+    const value = env[credentialVariable];
+    if (value === undefined || value === '') {
+      throw new InputError(
+        `Input gitlab-token-variable names ${credentialVariable}, but no such environment variable is set (or it is empty). In GitLab CI, define it as a masked CI/CD variable available to this job (protected variables reach only protected branches and tags).`,
+      );
+    }
+    raw['gitlab-token'] = value;
+  }
   for (const name of CLI_OPTION_NAMES) {
-    if (raw[name] !== undefined) continue;
-    const fromEnv = optionMeta(name).env?.map((variable) => env[variable]).find((value) => value !== undefined && value !== '');
-    if (fromEnv !== undefined) raw[name] = fromEnv;
+    if (raw[name] === undefined) raw[name] = fromEnvironment(name, env);
+  }
+  // In GitLab CI the job's own project is where a variable goes unless told otherwise.
+  if (raw['variable-key'] !== undefined && raw['variable-project'] === undefined && raw['variable-group'] === undefined) {
+    if (env.CI_PROJECT_ID) raw['variable-project'] = env.CI_PROJECT_ID;
   }
   return { kind: 'run', raw, warnings };
+}
+
+/**
+ * Every option can come from GITLAB_PAT_<NAME> (what the GitLab components set, so that input values stay data and
+ * never become shell words), then from its conventional variables (GITLAB_TOKEN, CI_SERVER_URL, ...).
+ */
+export function environmentNames(name: OptionName): string[] {
+  return [`GITLAB_PAT_${name.toUpperCase().replace(/-/g, '_')}`, ...(optionMeta(name).env ?? [])];
+}
+
+function fromEnvironment(name: OptionName, env: NodeJS.ProcessEnv): string | undefined {
+  return environmentNames(name)
+    .map((variable) => env[variable])
+    .find((value) => value !== undefined && value !== '');
 }
 
 function splitFlag(text: string): [string, string | undefined] {

@@ -4,8 +4,8 @@
  * request, so after a self-rotation the very next request already carries the new token.
  */
 import { createRequesterFn, type RequesterType } from '@gitbeaker/requester-utils';
-import { PersonalAccessTokens, Users } from '@gitbeaker/rest';
-import { createRequestHandler, type RequestEnvironment } from './gitlab-request.js';
+import { GroupVariables, Groups, PersonalAccessTokens, ProjectVariables, Projects, Users } from '@gitbeaker/rest';
+import { createRequestHandler, GitlabHttpError, type RequestEnvironment } from './gitlab-request.js';
 
 export interface PersonalAccessToken {
   readonly id: number;
@@ -49,6 +49,36 @@ export interface CreateTokenRequest {
   readonly expiresAt: string;
 }
 
+/** Where a CI/CD variable lives. */
+export interface VariableOwner {
+  readonly kind: 'project' | 'group';
+  /** Numeric id or full path. */
+  readonly ref: number | string;
+}
+
+export interface Namespace {
+  readonly id: number;
+  readonly fullPath: string;
+}
+
+export interface CiVariable {
+  readonly key: string;
+  readonly environmentScope: string;
+  readonly protected: boolean;
+  readonly masked: boolean;
+  readonly hidden: boolean;
+  readonly raw: boolean;
+  readonly variableType: string;
+}
+
+export interface VariableWrite {
+  readonly key: string;
+  readonly value: string;
+  readonly environmentScope: string;
+  readonly protected: boolean;
+  readonly description?: string;
+}
+
 export interface GitlabApi {
   /** The instance URL, for messages. */
   readonly instanceUrl: string;
@@ -62,6 +92,14 @@ export interface GitlabApi {
   /** Sent once: never retried, whatever the answer. */
   rotatePersonalAccessToken(id: number | 'self', expiresAt: string): Promise<NewPersonalAccessToken>;
   revokePersonalAccessToken(id: number | 'self'): Promise<void>;
+  /** The project or group that holds CI/CD variables; undefined when it does not exist or is not visible. */
+  namespace(owner: VariableOwner): Promise<Namespace | undefined>;
+  /** All variables of a project or group (needs the role that may also write them). */
+  variables(owner: VariableOwner): Promise<CiVariable[]>;
+  /** Sent once (a POST): creates the variable masked and hidden, so its value can never be shown again. */
+  createHiddenVariable(owner: VariableOwner, variable: VariableWrite): Promise<void>;
+  /** Updates value and protection in place (a PUT, retried), always masked, in exactly this environment scope. */
+  updateVariable(owner: VariableOwner, variable: VariableWrite): Promise<void>;
   /** From now on, authenticate with this token (after the credential itself was rotated). */
   switchCredential(token: string): void;
   /** A second client on the same instance with another credential (verification, recovery). */
@@ -89,6 +127,28 @@ interface RawToken {
   last_used_at?: string | null;
   expires_at?: string | null;
   token?: string;
+}
+
+interface RawVariable {
+  key: string;
+  environment_scope?: string;
+  protected?: boolean;
+  masked?: boolean;
+  hidden?: boolean;
+  raw?: boolean;
+  variable_type?: string;
+}
+
+function toVariable(raw: RawVariable): CiVariable {
+  return {
+    key: raw.key,
+    environmentScope: raw.environment_scope ?? '*',
+    protected: raw.protected === true,
+    masked: raw.masked === true,
+    hidden: raw.hidden === true,
+    raw: raw.raw === true,
+    variableType: raw.variable_type ?? 'env_var',
+  };
 }
 
 interface RawUser {
@@ -147,7 +207,12 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
   };
   const tokens = new PersonalAccessTokens(resourceOptions);
   const users = new Users(resourceOptions);
+  const projects = new Projects(resourceOptions);
+  const groups = new Groups(resourceOptions);
+  const projectVariables = new ProjectVariables(resourceOptions);
+  const groupVariables = new GroupVariables(resourceOptions);
   const requester: RequesterType = tokens.requester;
+  const variablesOf = (owner: VariableOwner) => (owner.kind === 'project' ? projectVariables : groupVariables);
 
   return {
     instanceUrl: config.instanceUrl,
@@ -195,6 +260,47 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
     },
     async revokePersonalAccessToken(id) {
       await tokens.remove(id === 'self' ? {} : { tokenId: id });
+    },
+    async namespace(owner) {
+      try {
+        if (owner.kind === 'project') {
+          const project = (await projects.show(owner.ref)) as unknown as { id: number; path_with_namespace: string };
+          return { id: project.id, fullPath: project.path_with_namespace };
+        }
+        const group = (await groups.show(owner.ref)) as unknown as { id: number; full_path: string };
+        return { id: group.id, fullPath: group.full_path };
+      } catch (error) {
+        if (error instanceof GitlabHttpError && error.status === 404) return undefined;
+        throw error;
+      }
+    },
+    async variables(owner) {
+      const raw = (await variablesOf(owner).all(owner.ref, {
+        perPage: 100,
+        maxPages: MAX_PAGES,
+      })) as unknown as RawVariable[];
+      return raw.map(toVariable);
+    },
+    async createHiddenVariable(owner, variable) {
+      // gitbeaker's create does not know masked_and_hidden (GitLab 17.4+); the requester sends any body.
+      await variablesOf(owner).requester.post(`${encodeURIComponent(String(owner.ref))}/variables`, {
+        body: {
+          key: variable.key,
+          value: variable.value,
+          masked_and_hidden: true,
+          masked: true,
+          protected: variable.protected,
+          environment_scope: variable.environmentScope,
+          ...(variable.description !== undefined ? { description: variable.description } : {}),
+        },
+      });
+    },
+    async updateVariable(owner, variable) {
+      await variablesOf(owner).edit(owner.ref, variable.key, variable.value, {
+        masked: true,
+        protected: variable.protected,
+        filter: { environment_scope: variable.environmentScope },
+      } as Parameters<ProjectVariables['edit']>[3]);
     },
     switchCredential(token) {
       credential = token;

@@ -167,6 +167,21 @@ function isLoopback(url: URL): boolean {
 }
 
 const TOKEN_SELECTING: readonly Operation[] = ['get', 'revoke', 'rotate'];
+const TOKEN_MAKING: readonly Operation[] = ['create', 'rotate'];
+
+function parseVariableKey(text: string): Parsed<string> {
+  return /^[A-Za-z0-9_]{1,255}$/.test(text)
+    ? ok(text)
+    : bad('a CI/CD variable key: up to 255 letters, digits and underscores, such as DEPLOY_TOKEN');
+}
+
+export type NamespaceRef = number | string;
+function parseNamespace(text: string): Parsed<NamespaceRef> {
+  if (/^\d+$/.test(text)) return ok(Number(text));
+  return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/.test(text)
+    ? ok(text)
+    : bad('a numeric id or a full path such as my-group/my-project');
+}
 
 /** The schema: every option, its parse and its user-facing description. */
 export const optionsSchema = z.object({
@@ -280,6 +295,47 @@ export const optionsSchema = z.object({
     },
     parseDurationText,
   ),
+  'variable-key': option(
+    {
+      description:
+        'Store the new token in this CI/CD variable: updated in place when it exists (also when hidden), otherwise created masked and hidden. Never printed.',
+      operations: TOKEN_MAKING,
+    },
+    parseVariableKey,
+  ),
+  'variable-project': option(
+    {
+      description:
+        'Project (id or full path) that holds variable-key. Needs the Maintainer role. In GitLab CI the default is the job\'s own project.',
+      operations: TOKEN_MAKING,
+    },
+    parseNamespace,
+  ),
+  'variable-group': option(
+    {
+      description: 'Group (id or full path) that holds variable-key, instead of a project. Needs the Owner role.',
+      operations: TOKEN_MAKING,
+    },
+    parseNamespace,
+  ),
+  'variable-environment-scope': option(
+    {
+      description:
+        'Environment scope of variable-key. When the key exists in several scopes, exactly this one is updated.',
+      operations: TOKEN_MAKING,
+      defaultText: '*',
+    },
+    parseText(255),
+  ),
+  'variable-protected': option(
+    {
+      description:
+        'Make variable-key protected (only pipelines on protected branches and tags can read it; schedules must run on one).',
+      operations: TOKEN_MAKING,
+      defaultText: 'true',
+    },
+    parseBoolean,
+  ),
   'dry-run': option(
     {
       description: 'Resolve, validate and check everything, change nothing, and say what would happen.',
@@ -306,6 +362,15 @@ export const optionsSchema = z.object({
     },
     parseBoolean,
   ),
+  'gitlab-token-variable': option(
+    {
+      description:
+        'CLI: the name of the environment variable that holds the credential, for jobs whose token lives in a differently named masked variable.',
+      frontDoors: ['cli'],
+      defaultText: 'GITLAB_TOKEN',
+    },
+    (text) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? ok(text) : bad('an environment variable name, such as DEPLOY_TOKEN')),
+  ),
   'print-token': option(
     {
       description: 'CLI: include the new token value in the JSON on stdout. Without it, the value is never printed.',
@@ -321,7 +386,6 @@ export const optionsSchema = z.object({
       description: 'CLI: log every request (method, endpoint, status) to stderr; token values stay redacted.',
       frontDoors: ['cli'],
       defaultText: 'false',
-      env: ['GITLAB_PAT_DEBUG'],
       flag: true,
     },
     parseBoolean,
@@ -341,6 +405,14 @@ export type TokenTarget =
   | { readonly kind: 'id'; readonly id: number }
   | { readonly kind: 'name'; readonly name: string };
 
+export interface VariableTarget {
+  readonly key: string;
+  /** Undefined: the front door did not know a default (outside GitLab CI) and the user gave none. */
+  readonly owner: { readonly kind: 'project' | 'group'; readonly ref: NamespaceRef } | undefined;
+  readonly environmentScope: string;
+  readonly protected: boolean;
+}
+
 export type ExpiryRequest = { readonly kind: 'at'; readonly date: string } | { readonly kind: 'in'; readonly duration: Duration };
 
 export interface Options {
@@ -358,6 +430,8 @@ export interface Options {
   readonly maxLifetimeDays: number;
   readonly state: 'active' | 'inactive' | 'all';
   readonly expiresWithin: Duration | undefined;
+  /** create/rotate: the CI/CD variable that receives the new token. */
+  readonly variable: VariableTarget | undefined;
   readonly dryRun: boolean;
   readonly revokeAfterJob: boolean;
   readonly printToken: boolean;
@@ -423,6 +497,16 @@ export function parseOptions(raw: RawOptions, context: ParseContext): { options:
     if (input.name === undefined) problems.push('Operation create needs name: the new token\'s name.');
     if (input.scopes === undefined) problems.push('Operation create needs scopes, such as "api" or "read_api, read_repository".');
   }
+  if (input['variable-project'] !== undefined && input['variable-group'] !== undefined) {
+    problems.push('Inputs variable-project and variable-group both say where variable-key lives; give only one of them.');
+  }
+  if (input['variable-key'] === undefined) {
+    const orphans = (['variable-project', 'variable-group', 'variable-environment-scope', 'variable-protected'] as const)
+      .filter((name) => given[name] !== undefined);
+    if (orphans.length > 0) {
+      problems.push(`Input${orphans.length > 1 ? 's' : ''} ${orphans.join(', ')} need${orphans.length > 1 ? '' : 's'} variable-key: the variable to store the token in.`);
+    }
+  }
   const maxLifetimeDays = input['max-lifetime-days'] ?? 365;
   const expiresAt = input['expires-at'];
   if (expiresAt !== undefined) {
@@ -466,6 +550,7 @@ export function parseOptions(raw: RawOptions, context: ParseContext): { options:
       maxLifetimeDays,
       state: input.state ?? 'active',
       expiresWithin: input['expires-within'],
+      variable: variableTarget(input),
       dryRun: input['dry-run'] ?? false,
       revokeAfterJob: input['revoke-after-job'] ?? false,
       printToken: input['print-token'] ?? false,
@@ -484,6 +569,24 @@ function selectTarget(
   if (tokenName !== undefined) return { kind: 'name', name: tokenName };
   if (tokenId === undefined || tokenId === 'self') return { kind: 'self' };
   return { kind: 'id', id: tokenId };
+}
+
+function variableTarget(input: z.output<typeof optionsSchema>): VariableTarget | undefined {
+  const key = input['variable-key'];
+  if (key === undefined) return undefined;
+  const project = input['variable-project'];
+  const group = input['variable-group'];
+  return {
+    key,
+    owner:
+      project !== undefined
+        ? { kind: 'project', ref: project }
+        : group !== undefined
+          ? { kind: 'group', ref: group }
+          : undefined,
+    environmentScope: input['variable-environment-scope'] ?? '*',
+    protected: input['variable-protected'] ?? true,
+  };
 }
 
 function inputError(problems: string[]): InputError {

@@ -4,6 +4,7 @@
  */
 import { GitlabAlignedClock, systemClock, type Clock } from './clock.js';
 import type { Destination } from './destinations/destination.js';
+import { gitlabVariableDestination } from './destinations/gitlab-variable.js';
 import { InputError } from './errors.js';
 import { createGitlabApi, type GitlabApi } from './gitlab-api.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './gitlab-request.js';
@@ -42,23 +43,29 @@ export const MAKES_TOKENS: ReadonlySet<Operation> = new Set(['create', 'rotate']
 
 export async function runOperation(options: Options, environment: RunEnvironment): Promise<OperationResult> {
   const clock = new GitlabAlignedClock(environment.clock ?? systemClock);
+  const wait = environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const api = createGitlabApi({
     instanceUrl: options.gitlabUrl,
     token: options.gitlabToken,
     environment: {
       policy: environment.retryPolicy ?? DEFAULT_RETRY_POLICY,
-      sleep: environment.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+      sleep: wait,
       nowMs: environment.nowMs ?? (() => Date.now()),
       random: environment.random ?? Math.random,
       log: environment.log,
       onServerDate: (date) => clock.observe(date),
     },
   });
-  const destinations = environment.outputs?.(api) ?? [];
-  if (MAKES_TOKENS.has(options.operation) && destinations.length === 0 && !options.dryRun) {
-    throw new InputError(
-      `Operation ${options.operation} makes a new token but was given nowhere to put it, so its value would be lost. Pass --print-token to print it on stdout.`,
+  const destinations = [...(environment.outputs?.(api) ?? [])];
+  if (options.variable && MAKES_TOKENS.has(options.operation)) {
+    destinations.push(
+      gitlabVariableDestination(options.variable, { api, log: environment.log, wait, sampleToken: options.gitlabToken }),
     );
   }
-  return OPERATIONS[options.operation]({ options, api, log: environment.log, clock, destinations });
+  if (MAKES_TOKENS.has(options.operation) && destinations.length === 0) {
+    throw new InputError(
+      `Operation ${options.operation} makes a new token but was given nowhere to put it, so its value would be lost. Give variable-key (a masked CI/CD variable), or on a terminal --print-token.`,
+    );
+  }
+  return OPERATIONS[options.operation]({ options, api, log: environment.log, clock, destinations, wait });
 }
