@@ -1,0 +1,84 @@
+/**
+ * Conformance: replays the requests real GitLab instances (17.11.7, 18.11.5, 19.0.2) answered in the Vault
+ * GitLab plugin's integration tests (recordings/, copied from the shared recordings, MIT) against the emulator, and
+ * compares status codes, JSON field names and types, and error bodies exactly. See replay.ts for how each
+ * request's credential is inferred.
+ *
+ * Skipped:
+ *
+ * | what                                                                  | why                                              |
+ * |-----------------------------------------------------------------------|--------------------------------------------------|
+ * | paths/* /TestGitlabClient_GetGroupIdByPath.yaml (3 versions)           | only groups: not emulated yet; not copied        |
+ * | requests to groups, projects, group/project access tokens, deploy      | endpoints not emulated yet (skipped per request, |
+ * | tokens, pipeline triggers, service accounts, DELETE /users/:id         | the rest of the recording is still replayed)     |
+ * | `self` lookups and revocations with a token such a request created     | the token cannot exist in the emulator           |
+ *
+ * Differences between versions (the emulator answers like 19.0.2):
+ *
+ * | version | difference                                                                                           |
+ * |---------|------------------------------------------------------------------------------------------------------|
+ * | 17.11.7 | tokens have no `granular` and `self` no `last_used_ips`; users have `skype` and                       |
+ * |         | `email_reset_offered_at` but no `github` or `preferred_language`                                     |
+ * | all     | users' `last_sign_in_at`/`current_sign_in_at` are set after a web sign-in, which the emulator does not |
+ * |         | model: null is accepted where the recording has a time                                               |
+ *
+ * Field order is compared for 19.0.2 only.
+ */
+import { describe, expect, it } from 'vitest';
+import { describeInstance, loadRecordings, type RecordedInstance } from './recordings.js';
+import { replayRecording, type InteractionOutcome } from './replay.js';
+import type { ShapeTolerance } from './shape-comparison.js';
+
+const EMULATED_VERSION = '19.0.2';
+
+const UNMODELED_STATE = ['last_sign_in_at', 'current_sign_in_at'];
+
+const TOLERANCE: Record<string, ShapeTolerance> = {
+  '17.11.7': {
+    onlyInRecording: ['skype', 'email_reset_offered_at'],
+    onlyInEmulator: ['granular', 'last_used_ips', 'github', 'preferred_language', 'public_email'],
+    nullableInEmulator: UNMODELED_STATE,
+  },
+  '18.11.5': { nullableInEmulator: UNMODELED_STATE },
+  [EMULATED_VERSION]: { nullableInEmulator: UNMODELED_STATE, checkOrder: true },
+};
+
+const recordings = loadRecordings();
+const instances = new Map<string, RecordedInstance>();
+for (const version of new Set(recordings.map((recording) => recording.version))) {
+  instances.set(version, describeInstance(recordings.filter((recording) => recording.version === version)));
+}
+const outcomes = new Map<string, InteractionOutcome[]>();
+
+describe('the emulator answers like the recorded GitLab', () => {
+  it.each(recordings.map((recording) => [recording.file, recording] as const))(
+    '%s',
+    async (_file, recording) => {
+      const instance = instances.get(recording.version);
+      if (!instance) throw new Error(`no instance for ${recording.version}`);
+      const results = await replayRecording(recording, instance, TOLERANCE[recording.version] ?? {});
+      outcomes.set(recording.file, results);
+
+      const mismatches = results
+        .filter((result) => result.problems.length > 0)
+        .map((result) => `#${result.index} ${result.line}: ${result.problems.join('; ')}`);
+      expect(mismatches).toEqual([]);
+    },
+  );
+
+  it('replays most of what the recordings show of tokens, users and metadata', () => {
+    const all = [...outcomes.values()].flat();
+    const replayed = all.filter((outcome) => outcome.skipped === undefined);
+    const byReason = new Map<string, number>();
+    for (const outcome of all) {
+      if (outcome.skipped) byReason.set(outcome.skipped, (byReason.get(outcome.skipped) ?? 0) + 1);
+    }
+    console.log(
+      `conformance: ${recordings.length} recordings, ${all.length} interactions, ${replayed.length} replayed; skipped:`,
+      Object.fromEntries(byReason),
+    );
+    expect(outcomes.size).toBe(recordings.length);
+    expect(byReason.get('no credential can be inferred') ?? 0).toBe(0);
+    expect(replayed.length).toBeGreaterThan(all.length / 2);
+  });
+});

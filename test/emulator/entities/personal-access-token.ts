@@ -1,0 +1,38 @@
+/**
+ * API::Entities::PersonalAccessToken and its variants, with the field order and types GitLab 19.0.2 answers
+ * (see test/conformance/recordings). 17.11 has neither `granular` nor `last_used_ips`.
+ */
+import type { EmulatorState, EmuToken } from '../state.js';
+
+export function personalAccessTokenEntity(state: EmulatorState, token: EmuToken): Record<string, unknown> {
+  return {
+    id: token.id,
+    name: token.name,
+    revoked: token.revoked,
+    created_at: token.createdAt,
+    description: token.description,
+    scopes: [...token.scopes],
+    user_id: token.userId,
+    last_used_at: token.lastUsedAt,
+    active: state.isActive(token),
+    // Granular (fine-grained) tokens are a separate kind the emulator does not issue.
+    granular: false,
+    expires_at: token.expiresAt,
+  };
+}
+
+/** Single get, `self`, and (since granular tokens) the list. */
+export function personalAccessTokenWithLastUsedIpsEntity(
+  state: EmulatorState,
+  token: EmuToken,
+): Record<string, unknown> {
+  return { ...personalAccessTokenEntity(state, token), last_used_ips: [...token.lastUsedIps] };
+}
+
+/** Create and rotate: the only answers that carry the token value. */
+export function personalAccessTokenWithTokenEntity(
+  state: EmulatorState,
+  token: EmuToken,
+): Record<string, unknown> {
+  return { ...personalAccessTokenEntity(state, token), token: token.value };
+}

@@ -1,0 +1,309 @@
+/**
+ * Everything the emulated GitLab knows: users and personal access tokens, with the rules that change them
+ * (create, revoke, rotate, token families). Route modules read and change state only through this module, so a
+ * later resource (projects, groups, variables) adds its own collection here without touching the HTTP layer.
+ */
+import { randomBytes } from 'node:crypto';
+import { addDays, utcDate } from './clock.js';
+
+export type UserState = 'active' | 'blocked';
+
+export interface EmuUser {
+  readonly id: number;
+  readonly username: string;
+  readonly name: string;
+  readonly email: string;
+  readonly admin: boolean;
+  /** Project/group bots and service accounts: GitLab shows them with `bot: true`. */
+  readonly bot: boolean;
+  readonly serviceAccount: boolean;
+  readonly state: UserState;
+  readonly createdAt: string;
+  readonly createdById: number | null;
+  readonly note: string | null;
+  /** `YYYY-MM-DD` of the last authenticated API use, or null if never used. */
+  readonly lastActivityOn: string | null;
+  readonly namespaceId: number;
+}
+
+export interface EmuToken {
+  readonly id: number;
+  readonly userId: number;
+  readonly name: string;
+  readonly description: string | null;
+  readonly scopes: readonly string[];
+  readonly createdAt: string;
+  readonly lastUsedAt: string | null;
+  /** `YYYY-MM-DD`; the token stops working at 00:00 UTC on this day. Null: never expires. */
+  readonly expiresAt: string | null;
+  readonly revoked: boolean;
+  readonly value: string;
+  /** Id of the first token of the rotation chain this token belongs to (its own id when never rotated). */
+  readonly familyId: number;
+  readonly previousTokenId: number | null;
+  /** Id of the token this one was rotated into, once rotated. */
+  readonly rotatedToId: number | null;
+  readonly lastUsedIps: readonly string[];
+}
+
+export interface AddUserSpec {
+  username: string;
+  name?: string;
+  admin?: boolean;
+  bot?: boolean;
+  serviceAccount?: boolean;
+  state?: UserState;
+  /** Explicit id (e.g. to mirror a recorded instance); later automatic ids continue after the highest one. */
+  id?: number;
+  email?: string;
+  createdAt?: string;
+  /** Who created the account (id or username); shown as `created_by` to admins. */
+  createdBy?: string | number | null;
+  note?: string | null;
+  lastActivityOn?: string | null;
+}
+
+export interface IssueTokenSpec {
+  user: string | number;
+  name: string;
+  scopes: readonly string[];
+  /** Default: the maximum lifetime from today, like GitLab's create endpoint. Null: never expires. */
+  expiresAt?: string | null;
+  description?: string | null;
+  createdAt?: string;
+  lastUsedAt?: string | null;
+  revoked?: boolean;
+  /** Explicit id; later automatic ids continue after the highest one. */
+  id?: number;
+}
+
+/** GitLab lets the last-used timestamp lag by up to 10 minutes and the IP list by a minute (LastUsedService). */
+const LAST_USED_AT_INTERVAL_MS = 10 * 60_000;
+const LAST_USED_IP_INTERVAL_MS = 60_000;
+const LAST_USED_IPS_KEPT = 5;
+
+type MutableUser = { -readonly [K in keyof EmuUser]: EmuUser[K] };
+
+type MutableToken = {
+  -readonly [K in keyof EmuToken]: EmuToken[K] extends readonly (infer T)[] ? T[] : EmuToken[K];
+};
+
+export class EmulatorState {
+  private readonly users = new Map<number, MutableUser>();
+  private readonly tokens = new Map<number, MutableToken>();
+  private readonly tokensByValue = new Map<string, MutableToken>();
+  private readonly lastIpRecordedAt = new Map<number, number>();
+  private readonly issuedValues: string[] = [];
+  private nextUserId = 1;
+  private nextTokenId = 1;
+  private nextNamespaceId = 1;
+
+  constructor(
+    private readonly now: () => Date,
+    readonly maxTokenLifetimeDays: number,
+  ) {}
+
+  addUser(spec: AddUserSpec): EmuUser {
+    if (!spec.username) throw new Error('addUser needs a username');
+    if (this.findUser(spec.username)) throw new Error(`A user named ${spec.username} already exists`);
+    const id = this.claimId(spec.id, this.users, 'user');
+    this.nextUserId = Math.max(this.nextUserId, id + 1);
+    const createdBy =
+      spec.createdBy === undefined || spec.createdBy === null ? undefined : this.findUser(spec.createdBy);
+    if (spec.createdBy !== undefined && spec.createdBy !== null && !createdBy) {
+      throw new Error(`addUser: no user ${String(spec.createdBy)} to be the creator of ${spec.username}`);
+    }
+    const user: MutableUser = {
+      id,
+      username: spec.username,
+      name: spec.name ?? spec.username,
+      email: spec.email ?? `${spec.username}@example.com`,
+      admin: spec.admin ?? false,
+      bot: (spec.bot ?? false) || (spec.serviceAccount ?? false),
+      serviceAccount: spec.serviceAccount ?? false,
+      state: spec.state ?? 'active',
+      createdAt: spec.createdAt ?? this.now().toISOString(),
+      createdById: createdBy?.id ?? null,
+      note: spec.note === undefined ? null : spec.note,
+      lastActivityOn: spec.lastActivityOn ?? null,
+      namespaceId: this.nextNamespaceId++,
+    };
+    this.users.set(id, user);
+    return { ...user };
+  }
+
+  findUser(idOrUsername: string | number): EmuUser | undefined {
+    return this.liveUser(idOrUsername);
+  }
+
+  allUsers(): EmuUser[] {
+    return [...this.users.values()].sort((a, b) => a.id - b.id);
+  }
+
+  issueToken(spec: IssueTokenSpec): EmuToken {
+    const user = this.liveUser(spec.user);
+    if (!user) throw new Error(`issueToken: no user ${String(spec.user)}`);
+    if (!spec.name) throw new Error('issueToken needs a name');
+    const id = this.claimId(spec.id, this.tokens, 'token');
+    return this.storeToken({
+      id,
+      userId: user.id,
+      name: spec.name,
+      description: spec.description ?? null,
+      scopes: [...spec.scopes],
+      createdAt: spec.createdAt ?? this.now().toISOString(),
+      lastUsedAt: spec.lastUsedAt ?? null,
+      expiresAt: spec.expiresAt === undefined ? this.maxExpiryDate() : spec.expiresAt,
+      revoked: spec.revoked ?? false,
+      value: this.freshValue(),
+      familyId: id,
+      previousTokenId: null,
+      rotatedToId: null,
+      lastUsedIps: [],
+    });
+  }
+
+  findToken(id: number): EmuToken | undefined {
+    return this.tokens.get(id);
+  }
+
+  findTokenByValue(value: string): EmuToken | undefined {
+    return this.tokensByValue.get(value);
+  }
+
+  allTokens(): EmuToken[] {
+    return [...this.tokens.values()].sort((a, b) => a.id - b.id);
+  }
+
+  issuedTokenValues(): string[] {
+    return [...this.issuedValues];
+  }
+
+  /** GitLab's `expired?`: the token stops working at 00:00 UTC on its `expires_at` day. */
+  isExpired(token: EmuToken): boolean {
+    return token.expiresAt !== null && token.expiresAt <= utcDate(this.now());
+  }
+
+  isActive(token: EmuToken): boolean {
+    return !token.revoked && !this.isExpired(token);
+  }
+
+  /** The last day a new token may expire on: today plus the instance's maximum lifetime. */
+  maxExpiryDate(): string {
+    return addDays(utcDate(this.now()), this.maxTokenLifetimeDays);
+  }
+
+  revoke(tokenId: number): void {
+    const token = this.tokens.get(tokenId);
+    if (token) token.revoked = true;
+  }
+
+  /**
+   * GitLab's RotateService in one step: revoke the old token and create its successor (same name, description,
+   * scopes and user; new id and value) in the same family.
+   */
+  rotate(tokenId: number, expiresAt: string | null): EmuToken {
+    const old = this.tokens.get(tokenId);
+    if (!old) throw new Error(`rotate: no token ${tokenId}`);
+    old.revoked = true;
+    const id = this.claimId(undefined, this.tokens, 'token');
+    const successor = this.storeToken({
+      id,
+      userId: old.userId,
+      name: old.name,
+      description: old.description,
+      scopes: [...old.scopes],
+      createdAt: this.now().toISOString(),
+      lastUsedAt: null,
+      expiresAt,
+      revoked: false,
+      value: this.freshValue(),
+      familyId: old.familyId,
+      previousTokenId: old.id,
+      rotatedToId: null,
+      lastUsedIps: [],
+    });
+    old.rotatedToId = successor.id;
+    return successor;
+  }
+
+  /**
+   * PersonalAccessTokens::RevokeTokenFamilyService: revoke every active token rotated (directly or transitively)
+   * from this one. Returns the ids it revoked.
+   */
+  revokeDescendants(tokenId: number): number[] {
+    const revoked: number[] = [];
+    const queue = [tokenId];
+    while (queue.length > 0) {
+      const parent = queue.shift();
+      for (const token of this.tokens.values()) {
+        if (token.previousTokenId !== parent) continue;
+        queue.push(token.id);
+        if (this.isActive(token)) {
+          token.revoked = true;
+          revoked.push(token.id);
+        }
+      }
+    }
+    return revoked;
+  }
+
+  /** PersonalAccessTokens::LastUsedService: runs once the token itself is valid, before user and scope checks. */
+  recordTokenUse(tokenId: number, ip: string): void {
+    const token = this.tokens.get(tokenId);
+    if (!token) return;
+    const now = this.now();
+    const lastUsed = token.lastUsedAt === null ? undefined : Date.parse(token.lastUsedAt);
+    if (lastUsed === undefined || now.getTime() - lastUsed >= LAST_USED_AT_INTERVAL_MS) {
+      token.lastUsedAt = now.toISOString();
+    }
+    const lastIp = this.lastIpRecordedAt.get(tokenId);
+    if (lastIp === undefined || now.getTime() - lastIp >= LAST_USED_IP_INTERVAL_MS) {
+      token.lastUsedIps = [ip, ...token.lastUsedIps.filter((known) => known !== ip)].slice(
+        0,
+        LAST_USED_IPS_KEPT,
+      );
+      this.lastIpRecordedAt.set(tokenId, now.getTime());
+    }
+  }
+
+  /** Users::ActivityService: the day of the user's last authenticated request. */
+  recordUserActivity(userId: number): void {
+    const user = this.users.get(userId);
+    if (user) user.lastActivityOn = utcDate(this.now());
+  }
+
+  private liveUser(idOrUsername: string | number): MutableUser | undefined {
+    if (typeof idOrUsername === 'number') return this.users.get(idOrUsername);
+    if (/^\d+$/.test(idOrUsername)) return this.users.get(Number(idOrUsername));
+    const wanted = idOrUsername.toLowerCase();
+    for (const user of this.users.values()) if (user.username.toLowerCase() === wanted) return user;
+    return undefined;
+  }
+
+  private storeToken(token: MutableToken): EmuToken {
+    this.tokens.set(token.id, token);
+    this.tokensByValue.set(token.value, token);
+    this.nextTokenId = Math.max(this.nextTokenId, token.id + 1);
+    return token;
+  }
+
+  private claimId(explicit: number | undefined, taken: Map<number, unknown>, what: string): number {
+    if (explicit === undefined) return what === 'user' ? this.nextUserId : this.nextTokenId;
+    if (!Number.isInteger(explicit) || explicit < 1)
+      throw new Error(`A ${what} id must be a positive integer`);
+    if (taken.has(explicit)) throw new Error(`A ${what} with id ${explicit} already exists`);
+    return explicit;
+  }
+
+  /** `glpat-` and 20 random URL-safe characters, never issued before. */
+  private freshValue(): string {
+    for (;;) {
+      const value = `glpat-${randomBytes(15).toString('base64url')}`;
+      if (!this.tokensByValue.has(value)) {
+        this.issuedValues.push(value);
+        return value;
+      }
+    }
+  }
+}
