@@ -2,6 +2,7 @@
 // produced does not linger (CI compares dist/ with `git status --porcelain`, which sees stale and new files alike).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
+import process from 'node:process';
 
 const entries = {
   main: 'src/github/main.ts',
@@ -13,7 +14,17 @@ rmSync('dist', { recursive: true, force: true });
 for (const [name, source] of Object.entries(entries)) {
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', source, '-o', `dist/${name}`, '--minify', '--quiet', '--target', 'es2022'],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      source,
+      '-o',
+      `dist/${name}`,
+      '--minify',
+      '--quiet',
+      '--target',
+      'es2022',
+    ],
     { stdio: 'inherit' },
   );
 }

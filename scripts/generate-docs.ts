@@ -40,7 +40,13 @@ export function renderActionYml(): string {
   for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS)) {
     lines.push(`  ${name}:`, `    description: ${yamlString(description)}`);
   }
-  lines.push('runs:', '  using: node24', '  main: dist/main/index.js', '  post: dist/post/index.js', '  post-if: always()');
+  lines.push(
+    'runs:',
+    '  using: node24',
+    '  main: dist/main/index.js',
+    '  post: dist/post/index.js',
+    '  post-if: always()',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -49,13 +55,21 @@ export function renderOptionsTable(): string {
   for (const name of OPTION_NAMES) {
     const meta = optionMeta(name);
     const where = meta.frontDoors ? ` (${meta.frontDoors.join(', ')} only)` : '';
-    const env = meta.env ? ` CLI environment: ${meta.env.map((variable) => `\`${variable}\``).join(', ')}.` : '';
+    const env = meta.env
+      ? ` CLI environment: ${meta.env.map((variable) => `\`${variable}\``).join(', ')}.`
+      : '';
     rows.push(
       `| \`${name}\`${where} | ${meta.operations?.join(', ') ?? 'all'} | ${meta.defaultText ?? ''} | ${meta.description.replace(/\|/g, '\\|')}${env} |`,
     );
   }
-  rows.push('', '| output | meaning |', '| --- | --- |', `| \`token\` (Action) | ${TOKEN_OUTPUT_DESCRIPTION} |`);
-  for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS)) rows.push(`| \`${name}\` | ${description} |`);
+  rows.push(
+    '',
+    '| output | meaning |',
+    '| --- | --- |',
+    `| \`token\` (Action) | ${TOKEN_OUTPUT_DESCRIPTION} |`,
+  );
+  for (const [name, description] of Object.entries(OUTPUT_DESCRIPTIONS))
+    rows.push(`| \`${name}\` | ${description} |`);
   return rows.join('\n');
 }
 

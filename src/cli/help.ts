@@ -27,7 +27,9 @@ export function renderHelp(version: string): string {
       `[${environmentNames(name).join(', ')}]`,
     ].filter(Boolean);
     lines.push(`  --${name}${value}`);
-    lines.push(...wrap(`${meta.description}${extras.length ? ` (${extras.join('; ')})` : ''}`, WIDTH - 6, '      '));
+    lines.push(
+      ...wrap(`${meta.description}${extras.length ? ` (${extras.join('; ')})` : ''}`, WIDTH - 6, '      '),
+    );
   }
   lines.push(
     '  -h, --help       this help',

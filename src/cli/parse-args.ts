@@ -5,7 +5,8 @@
 import { InputError } from '../core/errors.js';
 import { OPERATIONS, OPTION_NAMES, optionMeta, type OptionName, type RawOptions } from '../core/options.js';
 
-export type CliRequest = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; raw: RawOptions; warnings: string[] };
+export type CliRequest =
+  { kind: 'help' } | { kind: 'version' } | { kind: 'run'; raw: RawOptions; warnings: string[] };
 
 export const CLI_OPTION_NAMES: readonly OptionName[] = OPTION_NAMES.filter((name) => {
   const doors = optionMeta(name).frontDoors;
@@ -51,11 +52,14 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     }
   }
   if (positional.length > 1) {
-    throw new InputError(`Expected one operation, got ${positional.length}: ${positional.join(' ')}. Quote values that contain spaces.`);
+    throw new InputError(
+      `Expected one operation, got ${positional.length}: ${positional.join(' ')}. Quote values that contain spaces.`,
+    );
   }
   const operation = positional[0];
   if (operation !== undefined) {
-    if (raw.operation !== undefined) throw new InputError('Give the operation once: as the first word or as --operation.');
+    if (raw.operation !== undefined)
+      throw new InputError('Give the operation once: as the first word or as --operation.');
     if (!(OPERATIONS as readonly string[]).includes(operation)) {
       throw new InputError(
         `Unknown operation ${JSON.stringify(operation)}: expected one of ${OPERATIONS.join(', ')}. Run gitlab-pat --help for usage.`,
@@ -66,7 +70,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
   // The credential may live in a variable of another name; the option names the variable, never the value. It
   // wins over GITLAB_TOKEN from the environment, not over an explicit --gitlab-token.
   const credentialVariable = raw['gitlab-token-variable'] ?? fromEnvironment('gitlab-token-variable', env);
-  if (credentialVariable !== undefined && raw['gitlab-token'] === undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(credentialVariable)) {
+  if (
+    credentialVariable !== undefined &&
+    raw['gitlab-token'] === undefined &&
+    /^[A-Za-z_][A-Za-z0-9_]*$/.test(credentialVariable)
+  ) {
     const value = env[credentialVariable];
     if (value === undefined || value === '') {
       throw new InputError(
@@ -79,7 +87,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     if (raw[name] === undefined) raw[name] = fromEnvironment(name, env);
   }
   // In GitLab CI the job's own project is where a variable goes unless told otherwise.
-  if (raw['variable-key'] !== undefined && raw['variable-project'] === undefined && raw['variable-group'] === undefined) {
+  if (
+    raw['variable-key'] !== undefined &&
+    raw['variable-project'] === undefined &&
+    raw['variable-group'] === undefined
+  ) {
     if (env.CI_PROJECT_ID) raw['variable-project'] = env.CI_PROJECT_ID;
   }
   return { kind: 'run', raw, warnings };
@@ -119,7 +131,11 @@ function editDistance(a: string, b: string): number {
     previous[0] = i;
     for (let j = 1; j <= b.length; j += 1) {
       const above = previous[j] ?? 0;
-      previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous[j] = Math.min(
+        above + 1,
+        (previous[j - 1] ?? 0) + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       diagonal = above;
     }
   }

@@ -2,7 +2,6 @@
  * After a token changed, its value must reach every destination, or at least one safe place, before the run may
  * report anything. Destinations are checked before the change (preflight), written after it.
  */
-import type { Destination } from './destinations/destination.js';
 import { describeGitlabError } from './describe-error.js';
 import { DestinationFailure, OutcomeUnknown, PatError } from './errors.js';
 import type { NewPersonalAccessToken } from './gitlab-api.js';
@@ -13,7 +12,10 @@ export async function preflightDestinations(context: OperationContext): Promise<
   for (const destination of context.destinations) await destination.preflight();
 }
 
-export async function deliverToken(context: OperationContext, token: NewPersonalAccessToken): Promise<string[]> {
+export async function deliverToken(
+  context: OperationContext,
+  token: NewPersonalAccessToken,
+): Promise<string[]> {
   const stored: string[] = [];
   const failed: string[] = [];
   for (const destination of context.destinations) {
@@ -25,7 +27,10 @@ export async function deliverToken(context: OperationContext, token: NewPersonal
       const why =
         error instanceof PatError
           ? error.message
-          : describeGitlabError(error, { doing: `Writing ${destination.description}`, instanceUrl: context.api.instanceUrl });
+          : describeGitlabError(error, {
+              doing: `Writing ${destination.description}`,
+              instanceUrl: context.api.instanceUrl,
+            });
       failed.push(`${destination.description}: ${why}`);
       context.log.error(`Could not store the new token in ${destination.description}. ${why}`);
     }

@@ -32,7 +32,8 @@ export function describeGitlabError(error: unknown, context: ErrorContext): stri
     const advice =
       context.advice?.network ??
       `Check gitlab-url (${context.instanceUrl}), DNS, proxies and firewalls between this runner and GitLab, then run again.`;
-    const what = error.reason === 'timeout' ? 'got no answer in time' : `could not reach GitLab (${error.detail})`;
+    const what =
+      error.reason === 'timeout' ? 'got no answer in time' : `could not reach GitLab (${error.detail})`;
     return `${context.doing} on ${context.instanceUrl} ${what}. ${advice}`;
   }
   if (!(error instanceof GitlabHttpError)) {
@@ -75,9 +76,11 @@ function adviceFor(error: GitlabHttpError, context: ErrorContext): string {
   if (error.status === 403) {
     return "The credential's user is not allowed to do this here; use a credential with the needed role (administrators may act on other users' tokens).";
   }
-  if (error.status === 404) return 'GitLab found nothing there: check the id or name, and that the credential can see it.';
+  if (error.status === 404)
+    return 'GitLab found nothing there: check the id or name, and that the credential can see it.';
   if (error.status === 400 || error.status === 422) return 'Correct the input GitLab names and run again.';
   if (error.status === 429) return "GitLab's rate limit was reached. Wait a few minutes and run again.";
-  if (error.status >= 500) return 'GitLab could not answer. Check the instance status page and run again later.';
+  if (error.status >= 500)
+    return 'GitLab could not answer. Check the instance status page and run again later.';
   return 'Run again with debug logging for the request trail.';
 }

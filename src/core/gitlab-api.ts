@@ -4,7 +4,14 @@
  * request, so after a self-rotation the very next request already carries the new token.
  */
 import { createRequesterFn, type RequesterType } from '@gitbeaker/requester-utils';
-import { GroupVariables, Groups, PersonalAccessTokens, ProjectVariables, Projects, Users } from '@gitbeaker/rest';
+import {
+  GroupVariables,
+  Groups,
+  PersonalAccessTokens,
+  ProjectVariables,
+  Projects,
+  Users,
+} from '@gitbeaker/rest';
 import { createRequestHandler, GitlabHttpError, type RequestEnvironment } from './gitlab-request.js';
 
 export interface PersonalAccessToken {
@@ -212,12 +219,13 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
   const projectVariables = new ProjectVariables(resourceOptions);
   const groupVariables = new GroupVariables(resourceOptions);
   const requester: RequesterType = tokens.requester;
-  const variablesOf = (owner: VariableOwner) => (owner.kind === 'project' ? projectVariables : groupVariables);
+  const variablesOf = (owner: VariableOwner) =>
+    owner.kind === 'project' ? projectVariables : groupVariables;
 
   return {
     instanceUrl: config.instanceUrl,
     async currentToken() {
-      return toToken((await tokens.show()) as unknown as RawToken);
+      return toToken(await tokens.show());
     },
     async currentUser() {
       return toUser((await users.showCurrentUser()) as unknown as RawUser);
@@ -231,7 +239,7 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
       return exact ? toUser(exact) : undefined;
     },
     async personalAccessToken(id) {
-      return toToken((await tokens.show({ tokenId: id })) as unknown as RawToken);
+      return toToken(await tokens.show({ tokenId: id }));
     },
     async personalAccessTokens(filter) {
       const raw = (await tokens.all({
@@ -240,7 +248,7 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
         ...(filter.search ? { search: filter.search } : {}),
         perPage: 100,
         maxPages: MAX_PAGES,
-      } as Parameters<typeof tokens.all>[0])) as unknown as RawToken[];
+      })) as unknown as RawToken[];
       return raw.map(toToken);
     },
     async createPersonalAccessToken(request) {
@@ -251,12 +259,14 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
         ...(request.description !== undefined ? { description: request.description } : {}),
       };
       const endpoint =
-        request.userId === undefined ? 'user/personal_access_tokens' : `users/${request.userId}/personal_access_tokens`;
+        request.userId === undefined
+          ? 'user/personal_access_tokens'
+          : `users/${request.userId}/personal_access_tokens`;
       const response = await requester.post<Record<string, unknown>>(endpoint, { body });
       return toNewToken(response.body as unknown as RawToken);
     },
     async rotatePersonalAccessToken(id, expiresAt) {
-      return toNewToken((await tokens.rotate(id, { expiresAt })) as unknown as RawToken);
+      return toNewToken(await tokens.rotate(id, { expiresAt }));
     },
     async revokePersonalAccessToken(id) {
       await tokens.remove(id === 'self' ? {} : { tokenId: id });
@@ -264,7 +274,10 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
     async namespace(owner) {
       try {
         if (owner.kind === 'project') {
-          const project = (await projects.show(owner.ref)) as unknown as { id: number; path_with_namespace: string };
+          const project = (await projects.show(owner.ref)) as unknown as {
+            id: number;
+            path_with_namespace: string;
+          };
           return { id: project.id, fullPath: project.path_with_namespace };
         }
         const group = (await groups.show(owner.ref)) as unknown as { id: number; full_path: string };
@@ -300,7 +313,7 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
         masked: true,
         protected: variable.protected,
         filter: { environment_scope: variable.environmentScope },
-      } as Parameters<ProjectVariables['edit']>[3]);
+      });
     },
     switchCredential(token) {
       credential = token;

@@ -108,7 +108,10 @@ function describeEndpoint(url: URL): string {
 }
 
 export function createRequestHandler(env: RequestEnvironment) {
-  return async function handleRequest(endpoint: string, options: GitbeakerRequestOptions): Promise<GitbeakerResponse> {
+  return async function handleRequest(
+    endpoint: string,
+    options: GitbeakerRequestOptions,
+  ): Promise<GitbeakerResponse> {
     const method = (options.method ?? 'GET').toUpperCase();
     const base = options.prefixUrl?.endsWith('/') ? options.prefixUrl : `${options.prefixUrl ?? ''}/`;
     const url = new URL(endpoint, base);
@@ -251,7 +254,9 @@ function flattenValidationMessage(message: unknown): string {
   if (typeof message !== 'object' || message === null) return String(message);
   return Object.entries(message as Record<string, unknown>)
     .map(([field, problems]) =>
-      Array.isArray(problems) ? `${field} ${problems.map(String).join(', ')}` : `${field} ${String(problems)}`,
+      Array.isArray(problems)
+        ? `${field} ${problems.map(String).join(', ')}`
+        : `${field} ${String(problems)}`,
     )
     .join('; ');
 }

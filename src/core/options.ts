@@ -158,7 +158,10 @@ function parseGitlabUrl(text: string): Parsed<InstanceUrl> {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return bad(expected);
   // Users paste the API root as often as the instance root; both mean the same instance.
   const path = url.pathname.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
-  return ok({ url: `${url.protocol}//${url.host}${path}`, insecure: url.protocol === 'http:' && !isLoopback(url) });
+  return ok({
+    url: `${url.protocol}//${url.host}${path}`,
+    insecure: url.protocol === 'http:' && !isLoopback(url),
+  });
 }
 
 function isLoopback(url: URL): boolean {
@@ -240,10 +243,14 @@ export const optionsSchema = z.object({
     },
     parseText(255),
   ),
-  description: option({ description: 'create: the new token description.', operations: ['create'] }, parseText(255)),
+  description: option(
+    { description: 'create: the new token description.', operations: ['create'] },
+    parseText(255),
+  ),
   scopes: option(
     {
-      description: 'create: scopes, separated by commas, spaces or newlines (such as "api, read_repository").',
+      description:
+        'create: scopes, separated by commas, spaces or newlines (such as "api, read_repository").',
       operations: ['create'],
     },
     parseScopesText,
@@ -259,7 +266,7 @@ export const optionsSchema = z.object({
   'expires-in': option(
     {
       description:
-        'Lifetime of the new token: 30d, 12w, 6m or 1y, counted in UTC from today and clamped to max-lifetime-days. Default: 30d for create, the old token\'s lifetime for rotate.',
+        "Lifetime of the new token: 30d, 12w, 6m or 1y, counted in UTC from today and clamped to max-lifetime-days. Default: 30d for create, the old token's lifetime for rotate.",
       operations: ['create', 'rotate'],
     },
     parseDurationText,
@@ -275,7 +282,7 @@ export const optionsSchema = z.object({
   'max-lifetime-days': option(
     {
       description:
-        'The instance\'s maximum token lifetime in days: 365 on GitLab.com, up to 400 on self-managed instances that allow it.',
+        "The instance's maximum token lifetime in days: 365 on GitLab.com, up to 400 on self-managed instances that allow it.",
       defaultText: '365',
     },
     parseMaxLifetime,
@@ -306,14 +313,15 @@ export const optionsSchema = z.object({
   'variable-project': option(
     {
       description:
-        'Project (id or full path) that holds variable-key. Needs the Maintainer role. In GitLab CI the default is the job\'s own project.',
+        "Project (id or full path) that holds variable-key. Needs the Maintainer role. In GitLab CI the default is the job's own project.",
       operations: TOKEN_MAKING,
     },
     parseNamespace,
   ),
   'variable-group': option(
     {
-      description: 'Group (id or full path) that holds variable-key, instead of a project. Needs the Owner role.',
+      description:
+        'Group (id or full path) that holds variable-key, instead of a project. Needs the Owner role.',
       operations: TOKEN_MAKING,
     },
     parseNamespace,
@@ -346,7 +354,8 @@ export const optionsSchema = z.object({
   ),
   'allow-insecure-http': option(
     {
-      description: 'Allow an http:// gitlab-url that is not a loopback address (the token then crosses the network in clear).',
+      description:
+        'Allow an http:// gitlab-url that is not a loopback address (the token then crosses the network in clear).',
       defaultText: 'false',
       flag: true,
     },
@@ -355,7 +364,7 @@ export const optionsSchema = z.object({
   'revoke-after-job': option(
     {
       description:
-        'create: revoke the new token when the job ends (the Action\'s post step), for tokens that only this job needs.',
+        "create: revoke the new token when the job ends (the Action's post step), for tokens that only this job needs.",
       frontDoors: ['action'],
       operations: ['create'],
       defaultText: 'false',
@@ -369,11 +378,15 @@ export const optionsSchema = z.object({
       frontDoors: ['cli'],
       defaultText: 'GITLAB_TOKEN',
     },
-    (text) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(text) ? ok(text) : bad('an environment variable name, such as DEPLOY_TOKEN')),
+    (text) =>
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(text)
+        ? ok(text)
+        : bad('an environment variable name, such as DEPLOY_TOKEN'),
   ),
   'print-token': option(
     {
-      description: 'CLI: include the new token value in the JSON on stdout. Without it, the value is never printed.',
+      description:
+        'CLI: include the new token value in the JSON on stdout. Without it, the value is never printed.',
       frontDoors: ['cli'],
       operations: ['create', 'rotate'],
       defaultText: 'false',
@@ -413,7 +426,8 @@ export interface VariableTarget {
   readonly protected: boolean;
 }
 
-export type ExpiryRequest = { readonly kind: 'at'; readonly date: string } | { readonly kind: 'in'; readonly duration: Duration };
+export type ExpiryRequest =
+  { readonly kind: 'at'; readonly date: string } | { readonly kind: 'in'; readonly duration: Duration };
 
 export interface Options {
   readonly operation: Operation;
@@ -447,7 +461,10 @@ export interface ParseContext {
  * Raw strings in, typed options out, or an InputError naming every problem at once. Empty strings mean "not given"
  * (the Action passes every input, set or not).
  */
-export function parseOptions(raw: RawOptions, context: ParseContext): { options: Options; warnings: string[] } {
+export function parseOptions(
+  raw: RawOptions,
+  context: ParseContext,
+): { options: Options; warnings: string[] } {
   const given: Record<string, string> = {};
   for (const name of OPTION_NAMES) {
     const value = raw[name]?.trim();
@@ -491,20 +508,28 @@ export function parseOptions(raw: RawOptions, context: ParseContext): { options:
     problems.push('Inputs expires-at and expires-in both set the expiry; give only one of them.');
   }
   if (operation === 'revoke' && input['token-id'] === undefined && input['token-name'] === undefined) {
-    problems.push('Operation revoke needs token-id ("self" or a number) or token-name: which token to revoke.');
+    problems.push(
+      'Operation revoke needs token-id ("self" or a number) or token-name: which token to revoke.',
+    );
   }
   if (operation === 'create') {
-    if (input.name === undefined) problems.push('Operation create needs name: the new token\'s name.');
-    if (input.scopes === undefined) problems.push('Operation create needs scopes, such as "api" or "read_api, read_repository".');
+    if (input.name === undefined) problems.push("Operation create needs name: the new token's name.");
+    if (input.scopes === undefined)
+      problems.push('Operation create needs scopes, such as "api" or "read_api, read_repository".');
   }
   if (input['variable-project'] !== undefined && input['variable-group'] !== undefined) {
-    problems.push('Inputs variable-project and variable-group both say where variable-key lives; give only one of them.');
+    problems.push(
+      'Inputs variable-project and variable-group both say where variable-key lives; give only one of them.',
+    );
   }
   if (input['variable-key'] === undefined) {
-    const orphans = (['variable-project', 'variable-group', 'variable-environment-scope', 'variable-protected'] as const)
-      .filter((name) => given[name] !== undefined);
+    const orphans = (
+      ['variable-project', 'variable-group', 'variable-environment-scope', 'variable-protected'] as const
+    ).filter((name) => given[name] !== undefined);
     if (orphans.length > 0) {
-      problems.push(`Input${orphans.length > 1 ? 's' : ''} ${orphans.join(', ')} need${orphans.length > 1 ? '' : 's'} variable-key: the variable to store the token in.`);
+      problems.push(
+        `Input${orphans.length > 1 ? 's' : ''} ${orphans.join(', ')} need${orphans.length > 1 ? '' : 's'} variable-key: the variable to store the token in.`,
+      );
     }
   }
   const maxLifetimeDays = input['max-lifetime-days'] ?? 365;
@@ -590,5 +615,7 @@ function variableTarget(input: z.output<typeof optionsSchema>): VariableTarget |
 }
 
 function inputError(problems: string[]): InputError {
-  return new InputError(problems.length === 1 ? (problems[0] ?? '') : `Invalid input:\n- ${problems.join('\n- ')}`);
+  return new InputError(
+    problems.length === 1 ? (problems[0] ?? '') : `Invalid input:\n- ${problems.join('\n- ')}`,
+  );
 }

@@ -32,10 +32,15 @@ export async function resolveToken(
     case 'self':
       return credential();
     case 'id':
-      return callGitlab(context, `Reading token ${target.id}`, () => context.api.personalAccessToken(target.id), {
-        401: `Token ${target.id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name.`,
-        404: `Token ${target.id} does not exist. Check token-id, or use token-name.`,
-      });
+      return callGitlab(
+        context,
+        `Reading token ${target.id}`,
+        () => context.api.personalAccessToken(target.id),
+        {
+          401: `Token ${target.id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name.`,
+          404: `Token ${target.id} does not exist. Check token-id, or use token-name.`,
+        },
+      );
     case 'name':
       return resolveByName(context, target.name, credential);
   }

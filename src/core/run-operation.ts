@@ -59,7 +59,12 @@ export async function runOperation(options: Options, environment: RunEnvironment
   const destinations = [...(environment.outputs?.(api) ?? [])];
   if (options.variable && MAKES_TOKENS.has(options.operation)) {
     destinations.push(
-      gitlabVariableDestination(options.variable, { api, log: environment.log, wait, sampleToken: options.gitlabToken }),
+      gitlabVariableDestination(options.variable, {
+        api,
+        log: environment.log,
+        wait,
+        sampleToken: options.gitlabToken,
+      }),
     );
   }
   if (MAKES_TOKENS.has(options.operation) && destinations.length === 0) {

@@ -9,14 +9,24 @@ import type { TokenView } from '../core/token-view.js';
 export const SOON_DAYS = 30;
 
 export function renderJobSummary(result: OperationResult, instanceUrl: string): string {
-  const lines = [`### gitlab-pat ${result.operation}${result.dryRun ? ' (dry run)' : ''}`, '', result.headline, ''];
+  const lines = [
+    `### gitlab-pat ${result.operation}${result.dryRun ? ' (dry run)' : ''}`,
+    '',
+    result.headline,
+    '',
+  ];
   const tokens = result.tokens ?? (result.token ? [result.token] : []);
   if (tokens.length > 0) lines.push(...renderTokenTable(tokens), '');
   if (result.operation === 'list') {
     const soon = tokens.filter((token) => isSoon(token)).length;
-    if (soon > 0) lines.push(`⚠️ ${soon} token${soon === 1 ? '' : 's'} expire${soon === 1 ? 's' : ''} within ${SOON_DAYS} days.`, '');
+    if (soon > 0)
+      lines.push(
+        `⚠️ ${soon} token${soon === 1 ? '' : 's'} expire${soon === 1 ? 's' : ''} within ${SOON_DAYS} days.`,
+        '',
+      );
   }
-  if (result.storedIn && result.storedIn.length > 0) lines.push(`Stored in: ${result.storedIn.join(', ')}.`, '');
+  if (result.storedIn && result.storedIn.length > 0)
+    lines.push(`Stored in: ${result.storedIn.join(', ')}.`, '');
   lines.push(`<sub>${escapeCell(instanceUrl)}</sub>`);
   return `${lines.join('\n')}\n`;
 }

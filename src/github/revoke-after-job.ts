@@ -7,7 +7,13 @@ import { parseOptions } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
 import { utcDate } from '../core/expiry.js';
-import { createActionLogger, failureText, readActionInputs, REVOKE_STATE, type ActionsCore } from './run-action.js';
+import {
+  createActionLogger,
+  failureText,
+  readActionInputs,
+  REVOKE_STATE,
+  type ActionsCore,
+} from './run-action.js';
 
 export async function revokeAfterJob(
   core: ActionsCore & Pick<typeof actionsCore, 'getState'>,

@@ -14,7 +14,16 @@ import { renderJobSummary } from './job-summary.js';
 
 export type ActionsCore = Pick<
   typeof actionsCore,
-  'getInput' | 'setOutput' | 'setSecret' | 'setFailed' | 'info' | 'warning' | 'error' | 'debug' | 'saveState' | 'summary'
+  | 'getInput'
+  | 'setOutput'
+  | 'setSecret'
+  | 'setFailed'
+  | 'info'
+  | 'warning'
+  | 'error'
+  | 'debug'
+  | 'saveState'
+  | 'summary'
 >;
 
 /** State the post step reads: the id of a token created with revoke-after-job. */

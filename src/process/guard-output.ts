@@ -5,16 +5,17 @@
  */
 import type { SecretRegistry } from '../core/redact.js';
 
-type Write = typeof process.stdout.write;
-
-export function guardProcessOutput(secrets: SecretRegistry, streams = [process.stdout, process.stderr]): void {
+export function guardProcessOutput(
+  secrets: SecretRegistry,
+  streams = [process.stdout, process.stderr],
+): void {
   for (const stream of streams) {
     const original = stream.write.bind(stream) as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
     const guarded = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
       return original(redactLines(text, secrets), ...rest);
     };
-    stream.write = guarded as Write;
+    stream.write = guarded;
   }
 }
 

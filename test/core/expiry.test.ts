@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chooseExpiry, lifetimeOf } from '../../src/core/choose-expiry.js';
 import { InputError } from '../../src/core/errors.js';
-import { addDuration, daysLeft, expiresWithin, isCalendarDate, parseDuration } from '../../src/core/expiry.js';
+import {
+  addDuration,
+  daysLeft,
+  expiresWithin,
+  isCalendarDate,
+  parseDuration,
+} from '../../src/core/expiry.js';
 import type { PersonalAccessToken } from '../../src/core/gitlab-api.js';
 
 const duration = (text: string) => parseDuration(text) ?? expect.fail(`bad duration ${text}`);
@@ -34,9 +40,12 @@ describe('durations', () => {
 });
 
 describe('calendar dates', () => {
-  it.each(['2027-02-29', '2026-13-01', '2026-00-10', '2026-1-1', '20260101', '2026-04-31'])('rejects %s', (text) => {
-    expect(isCalendarDate(text)).toBe(false);
-  });
+  it.each(['2027-02-29', '2026-13-01', '2026-00-10', '2026-1-1', '20260101', '2026-04-31'])(
+    'rejects %s',
+    (text) => {
+      expect(isCalendarDate(text)).toBe(false);
+    },
+  );
   it.each(['2028-02-29', '2026-12-31'])('accepts %s', (text) => {
     expect(isCalendarDate(text)).toBe(true);
   });
@@ -86,9 +95,13 @@ describe('choosing the expiry sent to GitLab', () => {
   });
 
   it('rejects an explicit date that GitLab would refuse', () => {
-    expect(() => chooseExpiry({ kind: 'at', date: '2026-11-27' }, duration('30d'), limits)).toThrow(InputError);
+    expect(() => chooseExpiry({ kind: 'at', date: '2026-11-27' }, duration('30d'), limits)).toThrow(
+      InputError,
+    );
     expect(() => chooseExpiry({ kind: 'at', date: '2027-11-28' }, duration('30d'), limits)).toThrow(/beyond/);
-    expect(chooseExpiry({ kind: 'at', date: '2027-11-27' }, duration('30d'), limits).expiresAt).toBe('2027-11-27');
+    expect(chooseExpiry({ kind: 'at', date: '2027-11-27' }, duration('30d'), limits).expiresAt).toBe(
+      '2027-11-27',
+    );
   });
 
   it("gives a rotated token its predecessor's lifetime", () => {

@@ -18,28 +18,52 @@ function inputError(raw: RawOptions): string {
 
 describe('options: every error a user can cause names the input, the expectation and what was given', () => {
   it.each<{ raw: RawOptions; contains: string[] }>([
-    { raw: { operation: 'rotat' }, contains: ['Input operation', 'one of create, list, get, revoke, rotate', '"rotat"'] },
-    { raw: { operation: 'create', name: 'ci', scopes: 'api,Read-API' }, contains: ['Input scopes', 'malformed: Read-API'] },
-    { raw: { operation: 'create', name: 'ci', scopes: ' , ' }, contains: ['Input scopes', 'at least one scope'] },
+    {
+      raw: { operation: 'rotat' },
+      contains: ['Input operation', 'one of create, list, get, revoke, rotate', '"rotat"'],
+    },
+    {
+      raw: { operation: 'create', name: 'ci', scopes: 'api,Read-API' },
+      contains: ['Input scopes', 'malformed: Read-API'],
+    },
+    {
+      raw: { operation: 'create', name: 'ci', scopes: ' , ' },
+      contains: ['Input scopes', 'at least one scope'],
+    },
     { raw: { 'expires-at': '2026-11-27' }, contains: ['Input expires-at', 'not in the future'] },
     { raw: { 'expires-at': '2025-01-01' }, contains: ['Input expires-at', 'not in the future'] },
-    { raw: { 'expires-at': '2027-11-28' }, contains: ['Input expires-at', 'beyond the maximum lifetime of 365 days', '2027-11-27'] },
+    {
+      raw: { 'expires-at': '2027-11-28' },
+      contains: ['Input expires-at', 'beyond the maximum lifetime of 365 days', '2027-11-27'],
+    },
     { raw: { 'expires-at': '2027-02-29' }, contains: ['Input expires-at', 'YYYY-MM-DD', '"2027-02-29"'] },
-    { raw: { 'expires-in': '5x' }, contains: ['Input expires-in', 'duration such as 30d', 'unknown unit "x"'] },
+    {
+      raw: { 'expires-in': '5x' },
+      contains: ['Input expires-in', 'duration such as 30d', 'unknown unit "x"'],
+    },
     { raw: { 'rotate-before': 'soon' }, contains: ['Input rotate-before', 'duration', '"soon"'] },
     { raw: { 'token-id': 'abc' }, contains: ['Input token-id', '"self" or a numeric token id', '"abc"'] },
     { raw: { 'token-id': '0' }, contains: ['Input token-id'] },
     { raw: { 'token-id': '1', 'token-name': 'x' }, contains: ['token-id and token-name', 'only one'] },
     { raw: { 'expires-at': '2027-01-01', 'expires-in': '30d' }, contains: ['expires-at and expires-in'] },
-    { raw: { 'gitlab-url': 'http://gitlab.example.com' }, contains: ['Input gitlab-url', 'plain http', 'allow-insecure-http'] },
+    {
+      raw: { 'gitlab-url': 'http://gitlab.example.com' },
+      contains: ['Input gitlab-url', 'plain http', 'allow-insecure-http'],
+    },
     { raw: { 'gitlab-url': 'ftp://gitlab.example.com' }, contains: ['Input gitlab-url', 'https://'] },
     { raw: { 'gitlab-url': 'not a url' }, contains: ['Input gitlab-url', '"not a url"'] },
     { raw: { 'max-lifetime-days': '401' }, contains: ['Input max-lifetime-days', '1 to 400'] },
     { raw: { operation: 'revoke' }, contains: ['Operation revoke needs token-id'] },
     { raw: { operation: 'create', scopes: 'api' }, contains: ['Operation create needs name'] },
     { raw: { operation: 'create', name: 'x' }, contains: ['Operation create needs scopes'] },
-    { raw: { operation: 'rotate', scopes: 'api' }, contains: ['Input scopes does not apply to operation rotate', 'for create'] },
-    { raw: { operation: 'list', 'rotate-before': '30d' }, contains: ['Input rotate-before does not apply to operation list'] },
+    {
+      raw: { operation: 'rotate', scopes: 'api' },
+      contains: ['Input scopes does not apply to operation rotate', 'for create'],
+    },
+    {
+      raw: { operation: 'list', 'rotate-before': '30d' },
+      contains: ['Input rotate-before does not apply to operation list'],
+    },
     { raw: { 'dry-run': 'maybe' }, contains: ['Input dry-run', 'true or false', '"maybe"'] },
     { raw: { user: 'a b' }, contains: ['Input user', 'username'] },
   ])('rejects $raw', ({ raw, contains }) => {
@@ -69,7 +93,9 @@ describe('options: every error a user can cause names the input, the expectation
   });
 
   it('rejects credentials in the URL without echoing them', () => {
-    const message = inputError({ 'gitlab-url': 'https://oauth2:glpat-secretsecretsecret@gitlab.example.com' });
+    const message = inputError({
+      'gitlab-url': 'https://oauth2:glpat-secretsecretsecret@gitlab.example.com',
+    });
     expect(message).toContain('contains credentials');
     expect(message).not.toContain('glpat-secretsecretsecret');
   });
@@ -98,7 +124,9 @@ describe('options: defaults and normal forms', () => {
     expect(parse({ 'gitlab-url': 'https://gitlab.example.com/api/v4/' }).options.gitlabUrl).toBe(
       'https://gitlab.example.com',
     );
-    expect(parse({ 'gitlab-url': 'https://example.com/gitlab/' }).options.gitlabUrl).toBe('https://example.com/gitlab');
+    expect(parse({ 'gitlab-url': 'https://example.com/gitlab/' }).options.gitlabUrl).toBe(
+      'https://example.com/gitlab',
+    );
     expect(parse({ 'gitlab-url': 'http://127.0.0.1:8080' }).options.gitlabUrl).toBe('http://127.0.0.1:8080');
     expect(
       parse({ 'gitlab-url': 'http://gitlab.internal', 'allow-insecure-http': 'true' }).options.gitlabUrl,
@@ -124,7 +152,9 @@ describe('options: defaults and normal forms', () => {
 
   it('accepts the maximum date exactly and raises it with max-lifetime-days', () => {
     expect(parse({ 'expires-at': '2027-11-27' }).options.expiry).toEqual({ kind: 'at', date: '2027-11-27' });
-    expect(parse({ 'expires-at': '2027-12-31', 'max-lifetime-days': '400' }).options.maxLifetimeDays).toBe(400);
+    expect(parse({ 'expires-at': '2027-12-31', 'max-lifetime-days': '400' }).options.maxLifetimeDays).toBe(
+      400,
+    );
   });
 
   it('reads user ids as numbers and usernames as text', () => {

@@ -38,7 +38,11 @@ describe('rotate', () => {
     // created 2026-08-29, expiring 2026-12-02: a 95-day token stays a 95-day token.
     expect(newToken).toMatchObject({ name: 'deploy', revoked: false, expiresAt: '2027-03-02' });
     expect(gitlab.token(serviceToken.id)?.revoked).toBe(true);
-    expect(run.result).toMatchObject({ rotated: true, previousTokenId: serviceToken.id, token: { id: newToken?.id } });
+    expect(run.result).toMatchObject({
+      rotated: true,
+      previousTokenId: serviceToken.id,
+      token: { id: newToken?.id },
+    });
     // Masked first, and every request after the rotate carried the new token.
     expect(run.masked).toEqual([newValue]);
     const rotateAt = gitlab.requests.findIndex((request) => request.path.endsWith('/rotate'));
@@ -57,9 +61,13 @@ describe('rotate', () => {
     expect(rotate?.body).toMatchObject({ expires_at: '2027-11-27' });
   });
 
-  it('follows GitLab\'s clock, not a local clock that is 26 hours ahead', async () => {
+  it("follows GitLab's clock, not a local clock that is 26 hours ahead", async () => {
     const skewed = { now: () => new Date(Date.parse(`${TODAY}T09:00:00Z`) + 26 * 3_600_000) };
-    const run = await runCore(gitlab, { 'gitlab-token': serviceToken.token, 'expires-in': '365d' }, { clock: skewed });
+    const run = await runCore(
+      gitlab,
+      { 'gitlab-token': serviceToken.token, 'expires-in': '365d' },
+      { clock: skewed },
+    );
     expect(run.error).toBeUndefined();
     expect(rotateRequests()[0]?.body).toMatchObject({ expires_at: '2027-11-27' });
   });
@@ -70,7 +78,12 @@ describe('rotate', () => {
     ['2026-12-31T00:00:10Z', '1y', '2027-12-31'],
   ])('computes expiry in UTC on %s + %s', async (now, expiresIn, expected) => {
     gitlab.clock.set(now);
-    const fresh = gitlab.issueToken({ user: 'svc-deploy', name: 'edge', scopes: ['api'], expiresAt: '2029-01-01' });
+    const fresh = gitlab.issueToken({
+      user: 'svc-deploy',
+      name: 'edge',
+      scopes: ['api'],
+      expiresAt: '2029-01-01',
+    });
     await runCore(gitlab, { 'gitlab-token': fresh.token, 'expires-in': expiresIn });
     expect(rotateRequests()[0]?.body).toMatchObject({ expires_at: expected });
   });
@@ -102,7 +115,7 @@ describe('rotate', () => {
     expect(rotateRequests()).toHaveLength(0);
   });
 
-  it('rotates another user\'s token by name with an administrator credential', async () => {
+  it("rotates another user's token by name with an administrator credential", async () => {
     const admin = gitlab.issueToken({ user: 'root', name: 'admin', scopes: ['api'] });
     const run = await runCore(gitlab, {
       'gitlab-token': admin.token,
@@ -120,7 +133,11 @@ describe('rotate', () => {
   it('refuses a name that matches several active tokens and lists their ids', async () => {
     const admin = gitlab.issueToken({ user: 'root', name: 'admin', scopes: ['api'] });
     const twin = gitlab.issueToken({ user: 'svc-deploy', name: 'deploy', scopes: ['api'] });
-    const run = await runCore(gitlab, { 'gitlab-token': admin.token, 'token-name': 'deploy', user: 'svc-deploy' });
+    const run = await runCore(gitlab, {
+      'gitlab-token': admin.token,
+      'token-name': 'deploy',
+      user: 'svc-deploy',
+    });
     expect(run.error?.message).toContain(`ids ${serviceToken.id}, ${twin.id}`);
     expect((run.error as { exitCode?: number }).exitCode).toBe(ExitCode.failedUnchanged);
     expect(rotateRequests()).toHaveLength(0);

@@ -63,10 +63,7 @@ export async function runCore(
   const fakeSleep = options.fakeSleep ?? true;
   try {
     const today = (options.clock ?? emulator.clock).now().toISOString().slice(0, 10);
-    const { options: parsed, warnings } = parseOptions(
-      { 'gitlab-url': emulator.url, ...raw },
-      { today },
-    );
+    const { options: parsed, warnings } = parseOptions({ 'gitlab-url': emulator.url, ...raw }, { today });
     if (parsed.gitlabToken) secrets.add(parsed.gitlabToken);
     for (const warning of warnings) log.warn(warning);
     const result = await runOperation(parsed, {

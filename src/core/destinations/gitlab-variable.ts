@@ -30,7 +30,10 @@ export function describeVariable(target: VariableTarget, owner: VariableOwner): 
   return `CI/CD variable ${target.key} in ${owner.kind} ${owner.ref} (environment scope ${target.environmentScope})`;
 }
 
-export function gitlabVariableDestination(target: VariableTarget, deps: GitlabVariableDependencies): Destination {
+export function gitlabVariableDestination(
+  target: VariableTarget,
+  deps: GitlabVariableDependencies,
+): Destination {
   const owner = target.owner;
   if (!owner) {
     throw new InputError(
@@ -89,7 +92,10 @@ export function gitlabVariableDestination(target: VariableTarget, deps: GitlabVa
           }
           return;
         } catch (error) {
-          const taken = error instanceof GitlabHttpError && error.status === 400 && /taken|exists/i.test(gitlabText(error.answer));
+          const taken =
+            error instanceof GitlabHttpError &&
+            error.status === 400 &&
+            /taken|exists/i.test(gitlabText(error.answer));
           const transient =
             error instanceof GitlabNetworkError ||
             (error instanceof GitlabHttpError && (error.status === 429 || error.status >= 500));
@@ -104,11 +110,17 @@ export function gitlabVariableDestination(target: VariableTarget, deps: GitlabVa
 }
 
 function backoffMs(error: unknown, round: number): number {
-  if (error instanceof GitlabHttpError && error.retryAfterSeconds !== undefined) return error.retryAfterSeconds * 1000;
+  if (error instanceof GitlabHttpError && error.retryAfterSeconds !== undefined)
+    return error.retryAfterSeconds * 1000;
   return Math.min(10_000, 1_000 * 2 ** (round - 1));
 }
 
-async function readOrFail<T>(api: GitlabApi, doing: string, read: () => Promise<T>, owner: VariableOwner): Promise<T> {
+async function readOrFail<T>(
+  api: GitlabApi,
+  doing: string,
+  read: () => Promise<T>,
+  owner: VariableOwner,
+): Promise<T> {
   try {
     return await read();
   } catch (error) {

@@ -33,7 +33,11 @@ export async function callGitlab<T>(
     return await call();
   } catch (error) {
     throw new UnchangedFailure(
-      describeGitlabError(error, { doing, instanceUrl: context.api.instanceUrl, ...(advice ? { advice } : {}) }),
+      describeGitlabError(error, {
+        doing,
+        instanceUrl: context.api.instanceUrl,
+        ...(advice ? { advice } : {}),
+      }),
     );
   }
 }

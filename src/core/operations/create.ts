@@ -73,12 +73,19 @@ export async function createToken(context: OperationContext): Promise<OperationR
 
 function createFailure(context: OperationContext, error: unknown, what: string, name: string): Error {
   const status = httpStatus(error);
-  const description = describeGitlabError(error, { doing: `Creating ${what}`, instanceUrl: context.api.instanceUrl });
+  const description = describeGitlabError(error, {
+    doing: `Creating ${what}`,
+    instanceUrl: context.api.instanceUrl,
+  });
   // A refusal (4xx) changed nothing. No answer, or a 5xx after sending, may hide a token that was created.
   if (status !== undefined && status < 500) return new UnchangedFailure(description);
-  if (!(error instanceof GitlabNetworkError) && status === undefined) return new UnchangedFailure(description);
-  return new OutcomeUnknown(`${description} The token may or may not have been created; it was not sent again.`, [
-    `List the tokens (operation: list, name: ${name}) to see whether a token named "${name}" was created just now.`,
-    'If it was, revoke it (its value was never received) and run create again.',
-  ]);
+  if (!(error instanceof GitlabNetworkError) && status === undefined)
+    return new UnchangedFailure(description);
+  return new OutcomeUnknown(
+    `${description} The token may or may not have been created; it was not sent again.`,
+    [
+      `List the tokens (operation: list, name: ${name}) to see whether a token named "${name}" was created just now.`,
+      'If it was, revoke it (its value was never received) and run create again.',
+    ],
+  );
 }

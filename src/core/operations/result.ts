@@ -24,8 +24,10 @@ export const OUTPUT_DESCRIPTIONS = {
   'token-name': 'Name of that token.',
   'expires-at': 'Its expiry date (YYYY-MM-DD, UTC), empty when it never expires.',
   'previous-token-id': 'rotate: id of the token that was rotated away.',
-  rotated: 'rotate: true when a new token was made, false when nothing was due (rotate-before) or on a dry run.',
-  tokens: 'list: the tokens as a JSON array (never values): id, name, scopes, state, expires_at, days_left, last_used_at, ...',
+  rotated:
+    'rotate: true when a new token was made, false when nothing was due (rotate-before) or on a dry run.',
+  tokens:
+    'list: the tokens as a JSON array (never values): id, name, scopes, state, expires_at, days_left, last_used_at, ...',
   count: 'list: how many tokens matched.',
 } as const;
 export type OutputName = keyof typeof OUTPUT_DESCRIPTIONS;

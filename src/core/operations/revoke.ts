@@ -30,9 +30,15 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
     // 404: it vanished between our read and the delete (another run revoked it); 400: GitLab's "already revoked".
     const status = httpStatus(error);
     if (status === 404 || (status === 400 && (await isRevoked(context, token)))) {
-      return result(`${label} was already revoked; nothing to do.`, { ...token, revoked: true, active: false });
+      return result(`${label} was already revoked; nothing to do.`, {
+        ...token,
+        revoked: true,
+        active: false,
+      });
     }
-    throw new UnchangedFailure(describeGitlabError(error, { doing: `Revoking ${label}`, instanceUrl: api.instanceUrl }));
+    throw new UnchangedFailure(
+      describeGitlabError(error, { doing: `Revoking ${label}`, instanceUrl: api.instanceUrl }),
+    );
   }
   log.info(`Revoked ${label}.`);
   return result(`Revoked ${label}.`, { ...token, revoked: true, active: false });

@@ -20,8 +20,12 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   const { options, api, log } = context;
 
   // 1. Preflight: nothing below changes anything.
-  const credential = await callGitlab(context, 'Checking the credential (gitlab-token)', () => api.currentToken());
-  const target = await resolveToken(context, options.target ?? { kind: 'self' }, () => Promise.resolve(credential));
+  const credential = await callGitlab(context, 'Checking the credential (gitlab-token)', () =>
+    api.currentToken(),
+  );
+  const target = await resolveToken(context, options.target ?? { kind: 'self' }, () =>
+    Promise.resolve(credential),
+  );
   const label = describeToken(target);
   // The credential rotating itself: afterwards only the new token may be sent (reuse detection).
   const selfRotation = target.id === credential.id;
@@ -30,7 +34,8 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   const today = utcDate(context.clock.now());
   const left = daysLeft(target.expiresAt, today);
   if (options.rotateBefore && !expiresWithin(target.expiresAt, options.rotateBefore, today)) {
-    const when = target.expiresAt === null ? 'never expires' : `expires ${target.expiresAt} (${left} days left)`;
+    const when =
+      target.expiresAt === null ? 'never expires' : `expires ${target.expiresAt} (${left} days left)`;
     const headline = `${label} ${when}, not within ${options.rotateBefore.text}: not rotated.`;
     log.info(headline);
     return {
@@ -152,18 +157,23 @@ async function rotationFailure(
 ): Promise<Error> {
   const label = describeToken(target);
   const { api } = context;
-  const description = describeGitlabError(error, { doing: `Rotating ${label}`, instanceUrl: api.instanceUrl });
+  const description = describeGitlabError(error, {
+    doing: `Rotating ${label}`,
+    instanceUrl: api.instanceUrl,
+  });
   const status = httpStatus(error);
   const answered = status !== undefined && status < 500;
   if (answered || (status === undefined && !(error instanceof GitlabNetworkError))) {
     const hint =
       credentialProblem(error) === 'revoked'
-        ? ' If another run rotated this token at the same moment, GitLab may have revoked that run\'s new token too (reuse detection): check the token list.'
+        ? " If another run rotated this token at the same moment, GitLab may have revoked that run's new token too (reuse detection): check the token list."
         : '';
     return new UnchangedFailure(`${description}${hint}`);
   }
 
-  context.log.warn(`${description} Not resending the rotate request; checking whether the old token still works.`);
+  context.log.warn(
+    `${description} Not resending the rotate request; checking whether the old token still works.`,
+  );
   let oldStillActive: boolean | undefined;
   try {
     const old = selfRotation ? await api.currentToken() : await api.personalAccessToken(target.id);

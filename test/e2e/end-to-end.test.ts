@@ -1,0 +1,317 @@
+/**
+ * The bundled Action and CLI, run as child processes exactly as a runner runs them, against the emulator. The last
+ * test scans everything every run here wrote for every token value any emulator issued.
+ */
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
+import { findLeaks } from '../support/leak-scan.js';
+import { ACTION_POST, runAction, runCli, transcript } from '../support/run-dist.js';
+
+const TODAY = '2026-11-27';
+let gitlab: GitlabEmulator;
+let admin: { id: number; token: string };
+let service: { id: number; token: string };
+const everyIssuedValue = new Set<string>();
+
+beforeEach(async () => {
+  gitlab = await startEmulator({ now: `${TODAY}T06:00:00Z` });
+  gitlab.addUser({ username: 'root', admin: true });
+  gitlab.addUser({ username: 'svc-deploy', serviceAccount: true });
+  admin = gitlab.issueToken({ user: 'root', name: 'automation', scopes: ['api'], expiresAt: '2027-06-01' });
+  service = gitlab.issueToken({
+    user: 'svc-deploy',
+    name: 'deploy',
+    scopes: ['api'],
+    createdAt: '2026-08-29T00:00:00Z',
+    expiresAt: '2026-12-02',
+  });
+});
+afterEach(async () => {
+  for (const value of gitlab.issuedTokenValues()) everyIssuedValue.add(value);
+  await gitlab.close();
+});
+
+const mutating = () => gitlab.requests.filter((request) => request.method !== 'GET');
+
+describe('the Action', () => {
+  it('rotates an expiring service-account token, masks it first and sets every output', async () => {
+    const run = await runAction({
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'rotate-before': '30d',
+    });
+    expect(run.exitCode, run.stderr + run.stdout).toBe(0);
+    const newToken = gitlab.tokenByValue(run.outputs.token ?? '');
+    expect(newToken).toMatchObject({ name: 'deploy', revoked: false, expiresAt: '2027-03-02' });
+    expect(run.outputs).toMatchObject({
+      'token-id': String(newToken?.id),
+      'token-name': 'deploy',
+      'expires-at': '2027-03-02',
+      'previous-token-id': String(service.id),
+      rotated: 'true',
+    });
+    // The first thing the run writes that mentions the value is the mask command.
+    const firstMention = run.stdout.indexOf(run.outputs.token ?? '');
+    expect(run.stdout.slice(0, firstMention)).toMatch(/::add-mask::$/);
+    expect(run.summary).toContain('### gitlab-pat rotate');
+    expect(run.summary).toContain('| deploy |');
+  });
+
+  it('does nothing while the token is not due, with rotated=false and no mutating request', async () => {
+    const run = await runAction({
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'rotate-before': '2d',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toMatchObject({ rotated: 'false', 'token-id': String(service.id) });
+    expect(run.outputs.token).toBeUndefined();
+    expect(mutating()).toEqual([]);
+  });
+
+  it('lists tokens with a job summary that flags the ones expiring soon', async () => {
+    gitlab.issueToken({
+      user: 'svc-deploy',
+      name: 'registry',
+      scopes: ['read_registry'],
+      expiresAt: '2027-10-01',
+    });
+    const run = await runAction({
+      operation: 'list',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      user: 'svc-deploy',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs.count).toBe('2');
+    const tokens = JSON.parse(run.outputs.tokens ?? '[]') as { name: string; days_left: number }[];
+    expect(tokens.map((token) => [token.name, token.days_left])).toEqual([
+      ['deploy', 5],
+      ['registry', 308],
+    ]);
+    expect(run.summary).toMatch(/\| deploy \| \d+ \| api \| 2026-12-02 \| ⚠️ \*\*5\*\* \|/);
+    expect(run.summary).toContain('1 token expires within 30 days');
+    expect(run.summary).toContain('| name | id | scopes | expires | days left | last used | state |');
+  });
+
+  it('gets a token by name', async () => {
+    const run = await runAction({
+      operation: 'get',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      user: 'svc-deploy',
+      'token-name': 'deploy',
+    });
+    expect(run.outputs).toMatchObject({ 'token-id': String(service.id), 'expires-at': '2026-12-02' });
+  });
+
+  it('creates a token for another user and revokes it in the post step', async () => {
+    const run = await runAction({
+      operation: 'create',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      user: 'svc-deploy',
+      name: 'ci-job',
+      scopes: 'read_api, read_repository',
+      'expires-in': '1d',
+      'revoke-after-job': 'true',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const created = gitlab.tokenByValue(run.outputs.token ?? '');
+    expect(created).toMatchObject({
+      name: 'ci-job',
+      scopes: ['read_api', 'read_repository'],
+      expiresAt: '2026-11-28',
+    });
+    expect(run.state['revoke-token-id']).toBe(String(created?.id));
+
+    const post = await runAction(
+      { 'gitlab-url': gitlab.url, 'gitlab-token': admin.token, operation: 'create' },
+      { script: ACTION_POST, state: { 'revoke-token-id': String(created?.id) } },
+    );
+    expect(post.exitCode, post.stdout).toBe(0);
+    expect(gitlab.token(created?.id ?? 0)?.revoked).toBe(true);
+  });
+
+  it('revokes a token, and treats an already revoked one as done', async () => {
+    const first = await runAction({
+      operation: 'revoke',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      'token-id': String(service.id),
+    });
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(gitlab.token(service.id)?.revoked).toBe(true);
+    const again = await runAction({
+      operation: 'revoke',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      'token-id': String(service.id),
+    });
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('already revoked');
+  });
+
+  it('fails on bad input before the first request, naming the input and never echoing the token', async () => {
+    const run = await runAction({
+      operation: 'rotate',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'expires-in': '3 months',
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toMatch(/::error::Input expires-in: expected a duration such as 30d/);
+    expect(gitlab.requests).toEqual([]);
+  });
+
+  it('explains a revoked credential', async () => {
+    const revoked = gitlab.issueToken({ user: 'svc-deploy', name: 'old', scopes: ['api'], revoked: true });
+    const run = await runAction({ 'gitlab-url': gitlab.url, 'gitlab-token': revoked.token });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(
+      /::error::Checking the credential \(gitlab-token\) on http:\/\/127\.0\.0\.1:\d+ failed: GitLab answered 401/,
+    );
+    expect(run.stdout).toContain('has been revoked');
+  });
+
+  it('explains a missing scope', async () => {
+    const readOnly = gitlab.issueToken({ user: 'svc-deploy', name: 'ro', scopes: ['read_api'] });
+    const run = await runAction({
+      operation: 'create',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': readOnly.token,
+      name: 'x',
+      scopes: 'api',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('::error::');
+    expect(mutating()).toEqual([]);
+  });
+
+  it('explains a token id that does not exist', async () => {
+    const run = await runAction({
+      operation: 'get',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      'token-id': '999',
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/Token 999 does not exist/);
+  });
+
+  it('reports a dry run without changing anything', async () => {
+    const run = await runAction({
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'dry-run': 'true',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ rotated: 'false' });
+    expect(run.stdout).toContain('Dry run: would rotate token');
+    expect(mutating()).toEqual([]);
+  });
+
+  it('leaks nothing with step debug logging on', async () => {
+    const run = await runAction(
+      { 'gitlab-url': gitlab.url, 'gitlab-token': service.token },
+      { env: { ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' } },
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain('::debug::POST /personal_access_tokens/self/rotate -> 200');
+  });
+});
+
+describe('the CLI', () => {
+  it('prints help and version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Usage: gitlab-pat <operation> [options]');
+    expect(help.stdout).toContain('--rotate-before');
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('rotates and prints the token only when asked to', async () => {
+    const run = await runCli(['rotate', '--gitlab-url', gitlab.url, '--print-token'], {
+      GITLAB_TOKEN: service.token,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const json = run.json as Record<string, unknown>;
+    expect(gitlab.tokenByValue(String(json.token))?.id).toBe(json['token-id']);
+    expect(json).toMatchObject({ operation: 'rotate', rotated: true, 'previous-token-id': service.id });
+  });
+
+  it('refuses to make a token it could not deliver', async () => {
+    const run = await runCli(['rotate', '--gitlab-url', gitlab.url], { GITLAB_TOKEN: service.token });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('nowhere to put it');
+    expect(gitlab.requests).toEqual([]);
+  });
+
+  it('refuses --print-token inside GitLab CI, where the job log cannot mask it', async () => {
+    const run = await runCli(['rotate', '--print-token'], {
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+      GITLAB_CI: 'true',
+    });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('--print-token is refused in GitLab CI');
+    expect(gitlab.requests).toEqual([]);
+  });
+
+  it('lists as JSON on stdout', async () => {
+    const run = await runCli(['list', '--expires-within', '30d'], {
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({
+      operation: 'list',
+      count: 1,
+      tokens: [{ id: service.id, days_left: 5 }],
+    });
+  });
+
+  it.each([
+    [['rotat'], 2, 'Unknown operation "rotat"'],
+    [['get', '--token-id', 'abc'], 2, 'Input token-id'],
+    [['get', '--tokenid', '1'], 2, 'Did you mean --token-id?'],
+    [['get', '--token-id'], 2, '--token-id needs a value'],
+  ])('exits %j with %i and says why', async (args, code, message) => {
+    const run = await runCli(args, { GITLAB_TOKEN: service.token, GITLAB_URL: gitlab.url });
+    expect(run.exitCode).toBe(code);
+    expect(run.stderr).toContain(message);
+    expect(gitlab.requests).toEqual([]);
+  });
+
+  it('exits 1 when GitLab refuses, and leaks nothing in debug mode', async () => {
+    const run = await runCli(['get', '--token-id', String(admin.id), '--debug'], {
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('debug: GET /personal_access_tokens/');
+    expect(run.stderr).toContain('401');
+  });
+
+  it('reads the credential from the variable named by --gitlab-token-variable', async () => {
+    const run = await runCli(['get', '--gitlab-token-variable', 'DEPLOY_TOKEN'], {
+      DEPLOY_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.json).toMatchObject({ 'token-id': service.id });
+  });
+});
+
+describe('secrets', () => {
+  it('no token value, raw or encoded, reached any output of any run above', () => {
+    expect(everyIssuedValue.size).toBeGreaterThan(10);
+    expect(transcript.length).toBeGreaterThan(20);
+    expect(findLeaks(transcript.join('\n'), everyIssuedValue)).toEqual([]);
+  });
+});
+
+afterAll(() => {
+  transcript.length = 0;
+});
