@@ -93,7 +93,7 @@ describe('rotate', () => {
     expect(run.error).toBeUndefined();
     expect(run.result).toMatchObject({ rotated: false, token: { id: serviceToken.id } });
     expect(gitlab.requests.filter((request) => request.method !== 'GET')).toEqual([]);
-    expect(run.lines.join('\n')).toContain('5 days left');
+    expect(run.result?.headline).toContain('5 days left');
   });
 
   it('rotates when the token is due', async () => {

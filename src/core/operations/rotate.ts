@@ -37,7 +37,6 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     const when =
       target.expiresAt === null ? 'never expires' : `expires ${target.expiresAt} (${left} days left)`;
     const headline = `${label} ${when}, not within ${options.rotateBefore.text}: not rotated.`;
-    log.info(headline);
     return {
       operation: 'rotate',
       dryRun: options.dryRun,
@@ -58,7 +57,6 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   if (options.dryRun) {
     const where = context.destinations.map((destination) => destination.description).join(', ');
     const headline = `Dry run: would rotate ${plan}, stored in ${where}.`;
-    log.info(headline);
     return {
       operation: 'rotate',
       dryRun: true,
