@@ -8,24 +8,34 @@
  *
  * | what                                                                  | why                                              |
  * |-----------------------------------------------------------------------|--------------------------------------------------|
- * | paths/* /TestGitlabClient_GetGroupIdByPath.yaml (3 versions)           | only groups: not emulated yet; not copied        |
- * | requests to groups, projects, group/project access tokens, deploy      | endpoints not emulated yet (skipped per request, |
- * | tokens, pipeline triggers, service accounts, DELETE /users/:id         | the rest of the recording is still replayed)     |
+ * | requests to group/project access tokens, deploy tokens, pipeline      | endpoints not emulated yet (skipped per request, |
+ * | triggers, service accounts, DELETE /users/:id                         | the rest of the recording is still replayed)     |
  * | `self` lookups and revocations with a token such a request created     | the token cannot exist in the emulator           |
+ *
+ * Groups and projects (`GET /groups/:id`, `GET /projects/:id`) are replayed against groups, projects and
+ * memberships inferred from the answers (recorded-namespaces.ts). No recording covers CI/CD variables or
+ * `members/all`; the emulator's own tests check those against GitLab's source.
  *
  * Differences between versions (the emulator answers like 19.0.2):
  *
  * | version | difference                                                                                           |
  * |---------|------------------------------------------------------------------------------------------------------|
  * | 17.11.7 | tokens have no `granular` and `self` no `last_used_ips`; users have `skype` and                       |
- * |         | `email_reset_offered_at` but no `github` or `preferred_language`                                     |
+ * |         | `email_reset_offered_at` but no `github` or `preferred_language`; groups lack `archived`,            |
+ * |         | `show_diff_preview_in_email`, `marked_for_deletion_on`, `duo_namespace_access_rules`,                |
+ * |         | `service_access_tokens_expiration_enforced`; projects lack `marked_for_deletion_at/_on`,             |
+ * |         | `package_registry_access_level`, `show_diff_preview_in_email`,                                       |
+ * |         | `resource_group_default_process_mode`, `protect_merge_request_pipelines`,                            |
+ * |         | `ci_display_pipeline_variables` and `mr_default_title_template`                                      |
+ * | 18.11.5 | projects lack `mr_default_title_template`                                                            |
  * | all     | users' `last_sign_in_at`/`current_sign_in_at` are set after a web sign-in, which the emulator does not |
  * |         | model: null is accepted where the recording has a time                                               |
  *
  * Field order is compared for 19.0.2 only.
  */
 import { describe, expect, it } from 'vitest';
-import { describeInstance, loadRecordings, type RecordedInstance } from './recordings.js';
+import { describeInstance, type RecordedInstance } from './recorded-instance.js';
+import { loadRecordings } from './recordings.js';
 import { replayRecording, type InteractionOutcome } from './replay.js';
 import type { ShapeTolerance } from './shape-comparison.js';
 
@@ -33,13 +43,30 @@ const EMULATED_VERSION = '19.0.2';
 
 const UNMODELED_STATE = ['last_sign_in_at', 'current_sign_in_at'];
 
+/** Project fields added in 19.0. */
+const NEW_IN_19_0 = ['mr_default_title_template'];
+
 const TOLERANCE: Record<string, ShapeTolerance> = {
   '17.11.7': {
     onlyInRecording: ['skype', 'email_reset_offered_at'],
-    onlyInEmulator: ['granular', 'last_used_ips', 'github', 'preferred_language', 'public_email'],
+    onlyInEmulator: [
+      ...['granular', 'last_used_ips', 'github', 'preferred_language', 'public_email'],
+      ...['archived', 'show_diff_preview_in_email', 'marked_for_deletion_on', 'duo_namespace_access_rules'],
+      ...[
+        'service_access_tokens_expiration_enforced',
+        'marked_for_deletion_at',
+        'package_registry_access_level',
+      ],
+      ...[
+        'resource_group_default_process_mode',
+        'protect_merge_request_pipelines',
+        'ci_display_pipeline_variables',
+      ],
+      ...NEW_IN_19_0,
+    ],
     nullableInEmulator: UNMODELED_STATE,
   },
-  '18.11.5': { nullableInEmulator: UNMODELED_STATE },
+  '18.11.5': { onlyInEmulator: NEW_IN_19_0, nullableInEmulator: UNMODELED_STATE },
   [EMULATED_VERSION]: { nullableInEmulator: UNMODELED_STATE, checkOrder: true },
 };
 
@@ -66,7 +93,7 @@ describe('the emulator answers like the recorded GitLab', () => {
     },
   );
 
-  it('replays most of what the recordings show of tokens, users and metadata', () => {
+  it('replays most of what the recordings show of tokens, users, metadata, groups and projects', () => {
     const all = [...outcomes.values()].flat();
     const replayed = all.filter((outcome) => outcome.skipped === undefined);
     const byReason = new Map<string, number>();

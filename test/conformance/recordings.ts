@@ -62,9 +62,12 @@ const IMPLEMENTED: readonly RegExp[] = [
   /^POST \/api\/v4\/personal_access_tokens\/[^/]+\/rotate$/,
   /^POST \/api\/v4\/users\/[^/]+\/personal_access_tokens$/,
   /^POST \/api\/v4\/user\/personal_access_tokens$/,
+  /^GET \/api\/v4\/(projects|groups)\/[^/]+$/,
+  /^GET \/api\/v4\/(projects|groups)\/[^/]+\/members\/all\/[^/]+$/,
+  /^(GET|POST|PUT|DELETE) \/api\/v4\/(projects|groups)\/[^/]+\/variables(\/[^/]+)?$/,
 ];
 
-/** Whether the emulator implements the endpoint of this request (PATs, users, metadata). */
+/** Whether the emulator implements the endpoint of this request (PATs, users, metadata, groups, projects). */
 export function isImplemented(interaction: Interaction): boolean {
   const line = `${interaction.request.method} ${apiPath(interaction)}`;
   return IMPLEMENTED.some((pattern) => pattern.test(line));
@@ -84,39 +87,7 @@ export function header(headers: Record<string, string[]> | undefined, name: stri
   return key === undefined ? undefined : headers?.[key]?.[0];
 }
 
-export interface RecordedUser {
-  readonly id: number;
-  readonly username: string;
-  readonly name: string;
-  readonly email: string;
-  readonly admin: boolean;
-  readonly bot: boolean;
-  readonly state: 'active' | 'blocked';
-  readonly createdAt: string;
-  readonly createdById: number | null;
-  readonly note: string | null;
-  /** `last_activity_on` at the user's first appearance, when shown. */
-  readonly lastActivityOn: string | null | undefined;
-}
-
-export interface RecordedToken {
-  readonly id: number;
-  readonly name: string;
-  readonly userId: number;
-  readonly scopes: string[];
-  readonly description: string | null;
-  readonly createdAt: string;
-  readonly expiresAt: string | null;
-}
-
-/** What one recorded instance (one GitLab version) knew, gathered over all its recordings. */
-export interface RecordedInstance {
-  readonly users: Map<number, RecordedUser>;
-  /** Tokens the recordings use but never create: the instance's seed tokens. */
-  readonly baseTokens: Map<number, RecordedToken>;
-}
-
-interface UserJson {
+export interface UserJson {
   id: number;
   username: string;
   name: string;
@@ -130,7 +101,7 @@ interface UserJson {
   last_activity_on?: string | null;
 }
 
-interface TokenJson {
+export interface TokenJson {
   id: number;
   name: string;
   user_id: number;
@@ -170,49 +141,4 @@ export function isSelfLookup(interaction: Interaction): boolean {
   return (
     interaction.request.method === 'GET' && apiPath(interaction) === '/api/v4/personal_access_tokens/self'
   );
-}
-
-export function describeInstance(recordings: readonly Recording[]): RecordedInstance {
-  const users = new Map<number, RecordedUser>();
-  const seen = new Map<number, RecordedToken>();
-  const created = new Set<number>();
-  for (const recording of recordings) {
-    for (const interaction of recording.interactions) {
-      for (const user of usersIn(interaction)) {
-        const known = users.get(user.id);
-        users.set(user.id, {
-          id: user.id,
-          username: user.username,
-          name: user.name,
-          email: user.email ?? known?.email ?? `${user.username}@example.com`,
-          admin: user.is_admin ?? known?.admin ?? false,
-          bot: user.bot ?? known?.bot ?? false,
-          state: user.state === 'blocked' ? 'blocked' : 'active',
-          createdAt: user.created_at ?? known?.createdAt ?? '2026-01-01T00:00:00.000Z',
-          createdById:
-            user.created_by === undefined ? (known?.createdById ?? null) : (user.created_by?.id ?? null),
-          note: user.note === undefined ? (known?.note ?? null) : user.note,
-          lastActivityOn: known?.lastActivityOn ?? user.last_activity_on,
-        });
-      }
-      const made = createdToken(interaction);
-      if (made) created.add(made.id);
-      if (isSelfLookup(interaction) && interaction.response.code === 200) {
-        const token = parseJson(interaction.response.body) as TokenJson;
-        if (!seen.has(token.id)) {
-          seen.set(token.id, {
-            id: token.id,
-            name: token.name,
-            userId: token.user_id,
-            scopes: token.scopes,
-            description: token.description,
-            createdAt: token.created_at,
-            expiresAt: token.expires_at,
-          });
-        }
-      }
-    }
-  }
-  const baseTokens = new Map([...seen].filter(([id]) => !created.has(id)));
-  return { users, baseTokens };
 }

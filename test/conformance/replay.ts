@@ -16,6 +16,7 @@
  * token they created.
  */
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
+import { ROOT_TOKEN_NAME, type RecordedInstance } from './recorded-instance.js';
 import {
   apiPath,
   createdToken,
@@ -25,7 +26,6 @@ import {
   parseJson,
   usersIn,
   type Interaction,
-  type RecordedInstance,
   type Recording,
 } from './recordings.js';
 import { compareShape, type ShapeTolerance } from './shape-comparison.js';
@@ -59,7 +59,7 @@ export async function replayRecording(
   const created = new Map<number, TokenHandle>();
   const unavailable = new Set<number>();
   let lastCreated: { recordedId: number } | undefined;
-  const rootToken = [...instance.baseTokens.values()].find((token) => token.name === 'Root token')?.id;
+  const rootToken = [...instance.baseTokens.values()].find((token) => token.name === ROOT_TOKEN_NAME)?.id;
   /** Configured credentials (recorded ids), most recently looked up last. */
   let configured: number[] = rootToken === undefined ? [] : [rootToken];
   const handleOf = (recordedId: number) => created.get(recordedId) ?? baseTokens.get(recordedId);
@@ -166,6 +166,7 @@ function seed(
       lastActivityOn: activityHere.has(id) ? activityHere.get(id) : (user.lastActivityOn ?? null),
     });
   }
+  seedNamespaces(emu, instance);
   const handles = new Map<number, TokenHandle>();
   for (const token of instance.baseTokens.values()) {
     const issued = emu.issueToken({
@@ -180,6 +181,43 @@ function seed(
     handles.set(token.id, { emulatorId: issued.id, value: issued.token });
   }
   return handles;
+}
+
+/** Groups parents first, then projects, then the memberships the answers imply. */
+function seedNamespaces(emu: GitlabEmulator, instance: RecordedInstance): void {
+  const { groups, projects, memberships } = instance.namespaces;
+  const depth = (fullPath: string) => fullPath.split('/').length;
+  const byDepth = [...groups.values()].sort((a, b) => depth(a.fullPath) - depth(b.fullPath) || a.id - b.id);
+  for (const group of byDepth) {
+    emu.addGroup({
+      id: group.id,
+      path: group.path,
+      name: group.name,
+      ...(group.parentId === null ? {} : { parent: group.parentId }),
+      description: group.description,
+      visibility: group.visibility,
+      ...(group.createdAt === undefined ? {} : { createdAt: group.createdAt }),
+    });
+  }
+  const anAdmin = [...instance.users.values()].find((user) => user.admin)?.id;
+  for (const project of [...projects.values()].sort((a, b) => a.id - b.id)) {
+    const creator = project.creatorId !== null && emu.user(project.creatorId) ? project.creatorId : anAdmin;
+    emu.addProject({
+      id: project.id,
+      path: project.pathWithNamespace,
+      name: project.name,
+      description: project.description,
+      visibility: project.visibility,
+      createdAt: project.createdAt,
+      defaultBranch: project.defaultBranch,
+      ...(creator === undefined ? {} : { creator }),
+    });
+  }
+  for (const membership of memberships) {
+    if (!emu.user(membership.userId))
+      emu.addUser({ id: membership.userId, username: `user${membership.userId}` });
+    emu.addMember(membership.target, membership.userId, membership.accessLevel);
+  }
 }
 
 interface Answer {
@@ -261,6 +299,9 @@ function privilegeShown(interaction: Interaction, body: unknown): 'admin' | 'use
   }
   // Acting on a token by id succeeds for its owner or an admin; the plugin acts on tokens it made for others.
   if (/^\/api\/v4\/personal_access_tokens\/\d+(\/rotate)?$/.test(path) && succeeded) return 'admin';
+  // Only administrators see where a project's repository is stored.
+  if (/^\/api\/v4\/projects\/[^/]+$/.test(path) && succeeded)
+    return body !== null && typeof body === 'object' && 'repository_storage' in body ? 'admin' : 'user';
   const users = usersIn(interaction);
   const viewed = users[0] as Record<string, unknown> | undefined;
   if (viewed === undefined) return undefined;

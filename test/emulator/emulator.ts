@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EmuVariable, VariableOwnerRef, VariableType } from './ci-variables.js';
 import { createClock, type EmulatedClock } from './clock.js';
 import { FaultInjector, type FaultSpec } from './faults.js';
 import { authenticate, presentedToken } from './http/authentication.js';
@@ -11,9 +12,21 @@ import { GitlabError, malformedBody, unknownRoute } from './http/gitlab-errors.j
 import { formParams, parseBody } from './http/request-body.js';
 import type { InstanceInfo, Reply, RequestContext } from './http/route.js';
 import { Router } from './http/router.js';
+import {
+  describeTarget,
+  type AddGroupSpec,
+  type AddProjectSpec,
+  type EmuGroup,
+  type EmuProject,
+  type MembershipTarget,
+} from './namespaces.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
+import { ciVariableRoutes } from './routes/ci-variables.js';
+import { groupRoutes } from './routes/groups.js';
+import { memberRoutes } from './routes/members.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
+import { projectRoutes } from './routes/projects.js';
 import { userRoutes } from './routes/users.js';
 import {
   EmulatorState,
@@ -30,6 +43,23 @@ export interface EmulatorOptions {
   maxTokenLifetimeDays?: number;
 }
 
+/** A project or a group, by id or full path. */
+export type VariableOwner = MembershipTarget;
+
+export interface SetVariableSpec {
+  key: string;
+  value: string;
+  masked?: boolean;
+  /** Hidden implies masked. */
+  hidden?: boolean;
+  protected?: boolean;
+  /** Default `*`. */
+  environmentScope?: string;
+  raw?: boolean;
+  variableType?: VariableType;
+  description?: string | null;
+}
+
 export interface GitlabEmulator extends AsyncDisposable {
   /** `http://127.0.0.1:PORT`, without a trailing slash or `/api/v4`. */
   readonly url: string;
@@ -44,6 +74,18 @@ export interface GitlabEmulator extends AsyncDisposable {
   activeTokens(user?: string | number): EmuToken[];
   /** Every token value the emulator ever issued, in order. */
   issuedTokenValues(): string[];
+  /** A group; its full path is the parent's full path, a slash and `path`. */
+  addGroup(spec: AddGroupSpec): EmuGroup;
+  /** A project at a full path; a missing namespace is created as groups (or is a user's personal namespace). */
+  addProject(spec: AddProjectSpec): EmuProject;
+  /** A direct membership (or a new level for an existing one); access levels 5 to 50 (Gitlab::Access). */
+  addMember(target: MembershipTarget, user: string | number, accessLevel: number): void;
+  group(idOrPath: string | number): EmuGroup | undefined;
+  project(idOrPath: string | number): EmuProject | undefined;
+  /** The CI/CD variables of a project or group, in creation order, with hidden values in clear. */
+  variables(owner: VariableOwner): EmuVariable[];
+  /** Creates or replaces (by key and environment scope) a variable directly, without GitLab's validations. */
+  setVariable(owner: VariableOwner, variable: SetVariableSpec): void;
   /** The request log: a fresh copy on every read. */
   readonly requests: RecordedRequest[];
   clearRequests(): void;
@@ -71,7 +113,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
   const clock = createClock(options.now);
   const state = new EmulatorState(() => clock.now(), options.maxTokenLifetimeDays ?? 365);
   const router = new Router();
-  router.add(...metadataRoutes, ...userRoutes, ...personalAccessTokenRoutes);
+  router.add(
+    ...metadataRoutes,
+    ...userRoutes,
+    ...personalAccessTokenRoutes,
+    ...projectRoutes,
+    ...groupRoutes,
+    ...memberRoutes,
+    ...ciVariableRoutes,
+  );
   const faults = new FaultInjector();
   const log = new RequestLog();
   const hanging = new Set<ServerResponse>();
@@ -79,7 +129,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      console.error('GitLab emulator: request handling failed', error);
+      // Only the route and the stack: request bodies hold token values and never reach the console.
+      const where = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`;
+      console.error(
+        `GitLab emulator: ${where} failed: ${error instanceof Error ? error.stack : 'non-Error thrown'}`,
+      );
       if (!res.headersSent && !res.destroyed)
         send(res, clock, { status: 500, body: { message: '500 Internal Server Error' } });
     });
@@ -194,6 +248,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
   const snapshot = <T extends object>(value: T | undefined): T | undefined =>
     value === undefined ? undefined : structuredClone(value);
 
+  const variableOwner = (owner: VariableOwner): VariableOwnerRef => {
+    const found =
+      'project' in owner
+        ? state.namespaces.findProject(owner.project)
+        : state.namespaces.findGroup(owner.group);
+    if (!found) throw new Error(`No ${describeTarget(owner)}`);
+    return { kind: 'project' in owner ? 'project' : 'group', id: found.id };
+  };
+
   return {
     url: baseUrl,
     clock,
@@ -214,6 +277,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
         .map((token) => structuredClone(token));
     },
     issuedTokenValues: () => state.issuedTokenValues(),
+    addGroup: (spec) => state.namespaces.addGroup(spec),
+    addProject: (spec) => state.namespaces.addProject(spec),
+    addMember: (target, user, accessLevel) => state.namespaces.addMember(target, user, accessLevel),
+    group: (idOrPath) => state.namespaces.findGroup(idOrPath),
+    project: (idOrPath) => state.namespaces.findProject(idOrPath),
+    variables: (owner) =>
+      state.variables.list(variableOwner(owner)).map(({ id: _id, ...variable }) => variable),
+    setVariable(owner, spec) {
+      if (!spec.key) throw new Error('setVariable needs a key');
+      if (spec.hidden && spec.masked === false) throw new Error('setVariable: a hidden variable is masked');
+      state.variables.put(variableOwner(owner), {
+        key: spec.key,
+        value: spec.value,
+        masked: spec.masked ?? spec.hidden ?? false,
+        hidden: spec.hidden ?? false,
+        protected: spec.protected ?? false,
+        environmentScope: spec.environmentScope ?? '*',
+        raw: spec.raw ?? false,
+        variableType: spec.variableType ?? 'env_var',
+        description: spec.description ?? null,
+      });
+    },
     get requests() {
       return log.snapshot();
     },

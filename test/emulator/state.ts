@@ -1,10 +1,12 @@
 /**
  * Everything the emulated GitLab knows: users and personal access tokens, with the rules that change them
- * (create, revoke, rotate, token families). Route modules read and change state only through this module, so a
- * later resource (projects, groups, variables) adds its own collection here without touching the HTTP layer.
+ * (create, revoke, rotate, token families), plus the groups and projects (namespaces.ts) and their CI/CD
+ * variables (ci-variables.ts). Route modules read and change state only through this module.
  */
 import { randomBytes } from 'node:crypto';
+import { CiVariableStore } from './ci-variables.js';
 import { addDays, utcDate } from './clock.js';
+import { NamespaceDirectory } from './namespaces.js';
 
 export type UserState = 'active' | 'blocked';
 
@@ -96,16 +98,25 @@ export class EmulatorState {
   private readonly issuedValues: string[] = [];
   private nextUserId = 1;
   private nextTokenId = 1;
-  private nextNamespaceId = 1;
+  readonly namespaces: NamespaceDirectory;
+  readonly variables = new CiVariableStore();
 
   constructor(
     private readonly now: () => Date,
     readonly maxTokenLifetimeDays: number,
-  ) {}
+  ) {
+    this.namespaces = new NamespaceDirectory(now, {
+      findUser: (idOrUsername) => this.findUser(idOrUsername),
+      namespaceIdOf: (userId) => this.users.get(userId)?.namespaceId,
+    });
+  }
 
   addUser(spec: AddUserSpec): EmuUser {
     if (!spec.username) throw new Error('addUser needs a username');
     if (this.findUser(spec.username)) throw new Error(`A user named ${spec.username} already exists`);
+    if (!/^\d+$/.test(spec.username) && this.namespaces.findGroup(spec.username)) {
+      throw new Error(`addUser: ${spec.username} is the path of a group; namespaces share one path space`);
+    }
     const id = this.claimId(spec.id, this.users, 'user');
     this.nextUserId = Math.max(this.nextUserId, id + 1);
     const createdBy =
@@ -126,7 +137,7 @@ export class EmulatorState {
       createdById: createdBy?.id ?? null,
       note: spec.note === undefined ? null : spec.note,
       lastActivityOn: spec.lastActivityOn ?? null,
-      namespaceId: this.nextNamespaceId++,
+      namespaceId: this.namespaces.claimNamespaceId(),
     };
     this.users.set(id, user);
     return { ...user };

@@ -35,6 +35,11 @@ export function recordNotFound(): GitlabError {
   return new GitlabError(404, { message: '404 Not found' });
 }
 
+/** `conflict!(message)`: the message as is. */
+export function conflict(message: string): GitlabError {
+  return new GitlabError(409, { message });
+}
+
 export function methodNotAllowed(): GitlabError {
   return new GitlabError(405, { message: '405 Method Not Allowed' });
 }

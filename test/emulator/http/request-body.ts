@@ -25,17 +25,33 @@ export function parseBody(raw: string, contentType: string | undefined): ParsedB
   return { value: raw, malformed: false };
 }
 
-/** `a=1&b[]=x&b[]=y` to `{ a: '1', b: ['x', 'y'] }`; a repeated plain key keeps its last value, as Rack does. */
+/**
+ * Rack's nested query parsing, to the depth GitLab's endpoints use: `a=1&b[]=x&b[]=y&f[scope]=z` to
+ * `{ a: '1', b: ['x', 'y'], f: { scope: 'z' } }`; a repeated plain key keeps its last value, as Rack does.
+ */
 export function formParams(search: URLSearchParams): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [key, value] of search) {
-    if (key.endsWith('[]')) {
-      const name = key.slice(0, -2);
+    const nested = /^([^[\]]+)\[([^[\]]+)\](\[\])?$/.exec(key);
+    if (nested?.[1] !== undefined && nested[2] !== undefined) {
+      const [, name, child, array] = nested;
       const existing = result[name];
-      result[name] = Array.isArray(existing) ? [...(existing as unknown[]), value] : [value];
+      const hash: Record<string, unknown> =
+        existing !== null && typeof existing === 'object' && !Array.isArray(existing)
+          ? (existing as Record<string, unknown>)
+          : {};
+      hash[child] = array ? [...asArray(hash[child]), value] : value;
+      result[name] = hash;
+    } else if (key.endsWith('[]')) {
+      const name = key.slice(0, -2);
+      result[name] = [...asArray(result[name]), value];
     } else {
       result[key] = value;
     }
   }
   return result;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? (value as unknown[]) : [];
 }

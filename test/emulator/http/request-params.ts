@@ -56,11 +56,20 @@ export class ParamReader {
     return this.optionalInteger(name) ?? 0;
   }
 
+  /** `type: Boolean` (dry-types' Params::Bool); an empty string counts as absent. */
   optionalBoolean(name: string): boolean | undefined {
     const value = this.present(name);
+    if (value === undefined || value === '') return undefined;
+    if (value === true || value === 1 || (typeof value === 'string' && TRUE_WORDS.has(value))) return true;
+    if (value === false || value === 0 || (typeof value === 'string' && FALSE_WORDS.has(value))) return false;
+    return this.fail(name, 'is invalid', undefined);
+  }
+
+  /** `type: Hash`: an object, or a failure for anything else. */
+  optionalHash(name: string): Record<string, unknown> | undefined {
+    const value = this.present(name);
     if (value === undefined) return undefined;
-    if (value === true || value === 'true' || value === '1' || value === 1) return true;
-    if (value === false || value === 'false' || value === '0' || value === 0) return false;
+    if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
     return this.fail(name, 'is invalid', undefined);
   }
 
@@ -118,6 +127,39 @@ export class ParamReader {
     return fallback;
   }
 }
+
+const TRUE_WORDS = new Set([
+  '1',
+  'on',
+  'On',
+  'ON',
+  't',
+  'true',
+  'True',
+  'TRUE',
+  'T',
+  'y',
+  'yes',
+  'Yes',
+  'YES',
+  'Y',
+]);
+const FALSE_WORDS = new Set([
+  '0',
+  'off',
+  'Off',
+  'OFF',
+  'f',
+  'false',
+  'False',
+  'FALSE',
+  'F',
+  'n',
+  'no',
+  'No',
+  'NO',
+  'N',
+]);
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
