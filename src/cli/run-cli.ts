@@ -6,7 +6,7 @@ import { ExitCode, InputError, PatError } from '../core/errors.js';
 import { utcDate } from '../core/expiry.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { OperationResult } from '../core/operations/result.js';
-import { parseOptions } from '../core/options.js';
+import { parseOptions, secretValues } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
 import { VERSION } from '../version.js';
@@ -62,8 +62,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
       io.stdout(`${VERSION}\n`);
       return ExitCode.ok;
     }
-    const credential = request.raw['gitlab-token']?.trim();
-    if (credential) secrets.add(credential);
+    for (const secret of secretValues(request.raw)) secrets.add(secret);
     for (const warning of request.warnings) log.warn(warning);
     const { options, warnings } = parseOptions(request.raw, { today: utcDate(new Date()) });
     debug = options.debug;
@@ -82,6 +81,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
           ? [
               {
                 description: 'stdout (--print-token)',
+                durable: false,
                 preflight: () => Promise.resolve(),
                 write: (token) => {
                   printed = token.token;

@@ -1,7 +1,9 @@
 /**
  * After a token changed, its value must reach every destination, or at least one safe place, before the run may
- * report anything. Destinations are checked before the change (preflight), written after it.
+ * report anything. Destinations are checked before the change (preflight), written after it; fallbacks are written
+ * only when a destination failed for good.
  */
+import type { Destination } from './destinations/destination.js';
 import { describeGitlabError } from './describe-error.js';
 import { DestinationFailure, OutcomeUnknown, PatError } from './errors.js';
 import type { NewPersonalAccessToken } from './gitlab-api.js';
@@ -12,16 +14,22 @@ export async function preflightDestinations(context: OperationContext): Promise<
   for (const destination of context.destinations) await destination.preflight();
 }
 
-export async function deliverToken(
+export interface Delivery {
+  readonly stored: readonly Destination[];
+  readonly failed: readonly { readonly destination: Destination; readonly why: string }[];
+}
+
+export async function writeDestinations(
   context: OperationContext,
   token: NewPersonalAccessToken,
-): Promise<string[]> {
-  const stored: string[] = [];
-  const failed: string[] = [];
-  for (const destination of context.destinations) {
+  destinations: readonly Destination[],
+): Promise<Delivery> {
+  const stored: Destination[] = [];
+  const failed: { destination: Destination; why: string }[] = [];
+  for (const destination of destinations) {
     try {
       await destination.write(token);
-      stored.push(destination.description);
+      stored.push(destination);
       context.log.info(`Stored the new token in ${destination.description}.`);
     } catch (error) {
       const why =
@@ -31,26 +39,52 @@ export async function deliverToken(
               doing: `Writing ${destination.description}`,
               instanceUrl: context.api.instanceUrl,
             });
-      failed.push(`${destination.description}: ${why}`);
+      failed.push({ destination, why });
       context.log.error(`Could not store the new token in ${destination.description}. ${why}`);
     }
   }
-  if (failed.length === 0) return stored;
+  return { stored, failed };
+}
+
+export function descriptions(destinations: readonly Destination[]): string[] {
+  return destinations.map((destination) => destination.description);
+}
+
+/**
+ * Writes every destination; when one fails, writes the fallbacks, then fails loudly saying where the token is
+ * (exit 3), or that it is nowhere (exit 4). Returns where it was stored when everything worked.
+ */
+export async function deliverToken(
+  context: OperationContext,
+  token: NewPersonalAccessToken,
+): Promise<string[]> {
+  const delivery = await writeDestinations(context, token, context.destinations);
+  if (delivery.failed.length === 0) return descriptions(delivery.stored);
+
+  const rescue = delivery.stored.some((destination) => destination.durable)
+    ? { stored: [], failed: [] }
+    : await writeDestinations(context, token, context.fallbacks);
+  const safe = [...delivery.stored, ...rescue.stored];
+  const failures = delivery.failed.map(({ destination, why }) => `${destination.description}: ${why}`);
   const label = describeToken(token);
-  if (stored.length > 0) {
+  if (safe.length > 0) {
+    const where = descriptions(safe).join(' and ');
     throw new DestinationFailure(
-      `The new ${label} (expires ${token.expiresAt ?? 'never'}) is stored in ${stored.join(' and ')}, but not in: ${failed.join('; ')}`,
+      `The new ${label} (expires ${token.expiresAt ?? 'never'}) is stored in ${where}, but not in: ${failures.join('; ')}`,
       [
-        `Copy the token from ${stored[0] ?? ''} to the destinations that failed, after fixing what the message names.`,
-        'Do not rerun the rotation before that: the token in the failed destinations is the old, revoked one.',
+        `Fix what the message above names (for example the credential's role on the project).`,
+        rescue.stored.length > 0
+          ? `Point whatever reads the failed destination at ${descriptions(rescue.stored).join(' and ')}, or run the rotation once more with that variable as the credential (without rotate-before) so that the next token lands where it belongs.`
+          : `Copy the token from ${where} to the failed destination (a later step of this job can read the step output).`,
+        'Until then, the failed destination holds the old token, which no longer works.',
       ],
     );
   }
   throw new OutcomeUnknown(
-    `The new ${label} was created but could not be stored anywhere: ${failed.join('; ')}. Its value is lost.`,
+    `The new ${label} was made but could not be stored anywhere: ${failures.join('; ')}. Its value is lost.`,
     [
-      `Have an administrator (or the token's owner, with a working credential) rotate token ${token.id} again, or revoke it and create a new one.`,
-      'Fix the destination problem above first, so that the next value can be stored.',
+      'Fix what the message above names, so that the next value can be stored.',
+      `Then have an administrator rotate token ${token.id} (operation rotate, token-id ${token.id}), or revoke it and create a new one.`,
     ],
   );
 }

@@ -210,9 +210,15 @@ function toNetworkError(method: string, endpoint: string, error: unknown): Gitla
     return new GitlabNetworkError(method, endpoint, 'timeout', 'no answer in time');
   }
   // fetch wraps the socket error in `cause`; keep only its code, never the object.
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : 'connection failed';
-  return new GitlabNetworkError(method, endpoint, 'connection', code);
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const detail =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : typeof cause?.message === 'string' && cause.message !== ''
+        ? cause.message.slice(0, 120)
+        : 'connection failed';
+  return new GitlabNetworkError(method, endpoint, 'connection', detail);
 }
 
 /** `Retry-After` is either seconds or an HTTP date (relative to GitLab's own `Date`, not our clock). */

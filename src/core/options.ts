@@ -344,6 +344,34 @@ export const optionsSchema = z.object({
     },
     parseBoolean,
   ),
+  'fallback-variable-key': option(
+    {
+      description:
+        'If writing variable-key fails after the token changed, store the new token in this masked, hidden variable (same project or group) instead, and fail naming it.',
+      operations: TOKEN_MAKING,
+      defaultText: '<variable-key>_FALLBACK',
+    },
+    parseVariableKey,
+  ),
+  strategy: option(
+    {
+      description:
+        "rotate: GitLab's atomic rotate (one request; the old token stops at once). overlap: create a new token, store and verify it, then revoke the old one; needs a credential that may create the token (an administrator's for personal tokens).",
+      operations: ['rotate'],
+      defaultText: 'rotate',
+    },
+    parseChoice(['rotate', 'overlap'] as const),
+  ),
+  'recovery-token': option(
+    {
+      description:
+        "A second credential that may rotate the managed token (an administrator's). Used only if GitLab rotated the token but its answer was lost: it rotates the new token once more so that its value can be stored.",
+      operations: ['rotate'],
+      secret: true,
+      env: ['GITLAB_RECOVERY_TOKEN'],
+    },
+    parseCredential,
+  ),
   'dry-run': option(
     {
       description: 'Resolve, validate and check everything, change nothing, and say what would happen.',
@@ -409,6 +437,13 @@ export type OptionName = keyof typeof optionsSchema.shape;
 export const OPTION_NAMES = Object.keys(optionsSchema.shape) as OptionName[];
 export type RawOptions = Partial<Record<OptionName, string | undefined>>;
 
+/** The values of every secret option given, so that a front door can protect them before anything is written. */
+export function secretValues(raw: RawOptions): string[] {
+  return OPTION_NAMES.filter((name) => optionMeta(name).secret)
+    .map((name) => raw[name]?.trim() ?? '')
+    .filter((value) => value !== '');
+}
+
 export function optionMeta(name: OptionName): OptionMeta {
   return optionsSchema.shape[name].meta() as unknown as OptionMeta;
 }
@@ -420,6 +455,8 @@ export type TokenTarget =
 
 export interface VariableTarget {
   readonly key: string;
+  /** Where the token goes if writing `key` fails after the change. */
+  readonly fallbackKey: string;
   /** Undefined: the front door did not know a default (outside GitLab CI) and the user gave none. */
   readonly owner: { readonly kind: 'project' | 'group'; readonly ref: NamespaceRef } | undefined;
   readonly environmentScope: string;
@@ -446,6 +483,9 @@ export interface Options {
   readonly expiresWithin: Duration | undefined;
   /** create/rotate: the CI/CD variable that receives the new token. */
   readonly variable: VariableTarget | undefined;
+  readonly strategy: 'rotate' | 'overlap';
+  /** A second credential for recovering a rotation whose answer was lost. */
+  readonly recoveryToken: string | undefined;
   readonly dryRun: boolean;
   readonly revokeAfterJob: boolean;
   readonly printToken: boolean;
@@ -576,6 +616,8 @@ export function parseOptions(
       state: input.state ?? 'active',
       expiresWithin: input['expires-within'],
       variable: variableTarget(input),
+      strategy: input.strategy ?? 'rotate',
+      recoveryToken: input['recovery-token'],
       dryRun: input['dry-run'] ?? false,
       revokeAfterJob: input['revoke-after-job'] ?? false,
       printToken: input['print-token'] ?? false,
@@ -603,6 +645,7 @@ function variableTarget(input: z.output<typeof optionsSchema>): VariableTarget |
   const group = input['variable-group'];
   return {
     key,
+    fallbackKey: input['fallback-variable-key'] ?? `${key}_FALLBACK`.slice(0, 255),
     owner:
       project !== undefined
         ? { kind: 'project', ref: project }

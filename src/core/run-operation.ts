@@ -57,14 +57,12 @@ export async function runOperation(options: Options, environment: RunEnvironment
     },
   });
   const destinations = [...(environment.outputs?.(api) ?? [])];
+  const fallbacks: Destination[] = [];
   if (options.variable && MAKES_TOKENS.has(options.operation)) {
-    destinations.push(
-      gitlabVariableDestination(options.variable, {
-        api,
-        log: environment.log,
-        wait,
-        sampleToken: options.gitlabToken,
-      }),
+    const dependencies = { api, log: environment.log, wait, sampleToken: options.gitlabToken };
+    destinations.push(gitlabVariableDestination(options.variable, dependencies));
+    fallbacks.push(
+      gitlabVariableDestination({ ...options.variable, key: options.variable.fallbackKey }, dependencies),
     );
   }
   if (MAKES_TOKENS.has(options.operation) && destinations.length === 0) {
@@ -72,5 +70,13 @@ export async function runOperation(options: Options, environment: RunEnvironment
       `Operation ${options.operation} makes a new token but was given nowhere to put it, so its value would be lost. Give variable-key (a masked CI/CD variable), or on a terminal --print-token.`,
     );
   }
-  return OPERATIONS[options.operation]({ options, api, log: environment.log, clock, destinations, wait });
+  return OPERATIONS[options.operation]({
+    options,
+    api,
+    log: environment.log,
+    clock,
+    destinations,
+    fallbacks,
+    wait,
+  });
 }

@@ -3,7 +3,7 @@
  * job that did its work, so it is a warning that says how to clean up by hand.
  */
 import type * as actionsCore from '@actions/core';
-import { parseOptions } from '../core/options.js';
+import { parseOptions, secretValues } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
 import { utcDate } from '../core/expiry.js';
@@ -24,8 +24,7 @@ export async function revokeAfterJob(
   const log = createActionLogger(core, secrets);
   try {
     const raw = readActionInputs(core);
-    const credential = raw['gitlab-token']?.trim();
-    if (credential) log.protectSecret(credential);
+    for (const secret of secretValues(raw)) log.protectSecret(secret);
     const { options } = parseOptions(
       {
         'gitlab-url': raw['gitlab-url'],

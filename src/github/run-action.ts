@@ -7,7 +7,7 @@ import { ExitCode, PatError } from '../core/errors.js';
 import { utcDate } from '../core/expiry.js';
 import { createLogger, type Logger, type LogSink } from '../core/logger.js';
 import { toOutputs, type OperationResult } from '../core/operations/result.js';
-import { OPTION_NAMES, optionMeta, parseOptions, type RawOptions } from '../core/options.js';
+import { OPTION_NAMES, optionMeta, parseOptions, secretValues, type RawOptions } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
 import { renderJobSummary } from './job-summary.js';
@@ -57,8 +57,7 @@ export async function runAction(
   const log = createActionLogger(core, secrets);
   try {
     const raw = readActionInputs(core);
-    const credential = raw['gitlab-token']?.trim();
-    if (credential) log.protectSecret(credential);
+    for (const secret of secretValues(raw)) log.protectSecret(secret);
     const { options, warnings } = parseOptions(raw, { today: utcDate(new Date()) });
     for (const warning of warnings) log.warn(warning);
 
@@ -67,6 +66,7 @@ export async function runAction(
       outputs: () => [
         {
           description: 'the masked step output "token"',
+          durable: false,
           preflight: () => Promise.resolve(),
           write: (token) => {
             core.setOutput('token', token.token);

@@ -85,6 +85,7 @@ export async function runCore(
         options.outputs ?? [
           {
             description: 'the test output',
+            durable: false,
             preflight: () => Promise.resolve(),
             write: (token) => {
               delivered.push(token.token);

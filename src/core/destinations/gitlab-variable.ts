@@ -51,6 +51,7 @@ export function gitlabVariableDestination(
 
   return {
     description,
+    durable: true,
 
     async preflight() {
       const doing = `Checking that the credential may write ${description}`;

@@ -15,6 +15,8 @@ export interface OperationContext {
   readonly clock: Clock;
   /** Where a new token goes (create, rotate), in order; the front door's own output first. */
   readonly destinations: readonly Destination[];
+  /** Written only when a destination fails for good after the token changed. */
+  readonly fallbacks: readonly Destination[];
   /** Pauses between retries of writes the HTTP layer may not retry itself. */
   readonly wait: (ms: number) => Promise<void>;
 }

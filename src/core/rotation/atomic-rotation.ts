@@ -1,0 +1,107 @@
+/**
+ * GitLab's rotate: one request that revokes the old token and returns the new one, once. It is never resent: a
+ * second rotate with the old token looks like theft to GitLab, which then revokes the new token too.
+ */
+import { deliverToken } from '../deliver-token.js';
+import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
+import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
+import type { NewPersonalAccessToken } from '../gitlab-api.js';
+import { GitlabNetworkError } from '../gitlab-request.js';
+import type { OperationContext } from '../operations/context.js';
+import { recoverLostRotation } from './recover-lost-rotation.js';
+import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
+import { verifyNewToken } from './verify-new-token.js';
+
+export async function rotateAtomically(
+  context: OperationContext,
+  plan: RotationPlan,
+): Promise<RotationOutcome> {
+  const { api, log } = context;
+  let rotated: NewPersonalAccessToken;
+  try {
+    rotated = await api.rotatePersonalAccessToken(
+      plan.selfRotation ? 'self' : plan.target.id,
+      plan.expiresAt,
+    );
+  } catch (error) {
+    rotated = await handleRotateFailure(context, plan, error);
+  }
+
+  // Protect the value before anything else is written, then never send the old token again.
+  log.protectSecret(rotated.token);
+  if (plan.selfRotation) api.switchCredential(rotated.token);
+  log.info(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
+
+  const storedIn = await deliverToken(context, rotated);
+  await verifyNewToken(
+    context,
+    rotated,
+    plan.selfRotation ? api : api.withCredential(rotated.token),
+    storedIn,
+  );
+  return { token: rotated, storedIn };
+}
+
+/**
+ * A refusal changed nothing. Without an answer (timeout, reset, 5xx) the rotation may have happened: look at the old
+ * token instead of asking again. Returns a token only when a recovery credential could rotate the lost one.
+ */
+async function handleRotateFailure(
+  context: OperationContext,
+  plan: RotationPlan,
+  error: unknown,
+): Promise<NewPersonalAccessToken> {
+  const { api, log } = context;
+  const description = describeGitlabError(error, {
+    doing: `Rotating ${plan.label}`,
+    instanceUrl: api.instanceUrl,
+  });
+  const status = httpStatus(error);
+  const refused = status !== undefined && status < 500;
+  if (refused || (status === undefined && !(error instanceof GitlabNetworkError))) {
+    const hint =
+      credentialProblem(error) === 'revoked'
+        ? " If another run rotated this token at the same moment, GitLab may have revoked that run's new token too (reuse detection): check the token list."
+        : status === 429
+          ? ' GitLab refused before rotating (rate limit): nothing changed. Run again later.'
+          : '';
+    throw new UnchangedFailure(`${description}${hint}`);
+  }
+
+  log.warn(`${description} Not resending the rotate request; checking whether the old token still works.`);
+  const oldState = await probeOldToken(context, plan);
+  if (oldState === 'active') {
+    throw new UnchangedFailure(
+      `${description} The old ${plan.label} still works, so GitLab did not rotate it: nothing changed. Run again later.`,
+    );
+  }
+  if (oldState === 'revoked' && context.options.recoveryToken !== undefined) {
+    log.warn(`GitLab rotated ${plan.label} but its answer was lost; recovering with recovery-token.`);
+    return recoverLostRotation(context, plan, description);
+  }
+  throw new OutcomeUnknown(
+    oldState === 'revoked'
+      ? `${description} The old ${plan.label} is now revoked: GitLab did rotate it, but its answer with the new value was lost. The new token works but its value is gone.`
+      : `${description} Whether GitLab rotated ${plan.label} could not be determined (the check after the failure got no answer either).`,
+    [
+      `With a credential that may see user ${plan.target.userId}'s tokens (an administrator's), list the active tokens named "${plan.target.name}" (operation list, user ${plan.target.userId}, name "${plan.target.name}").`,
+      `Rotate the newest of them by id (operation rotate, token-id <id>) to get a value you can store, or revoke it and create a new one. Setting recovery-token does this automatically next time.`,
+      'Do not rerun this rotation with the old token: GitLab treats a rotated-away token sent to rotate as stolen and revokes the new token too.',
+    ],
+  );
+}
+
+/** GET only: a rotated-away token sent to a GET is refused but, unlike on a rotate path, revokes nothing. */
+async function probeOldToken(
+  context: OperationContext,
+  plan: RotationPlan,
+): Promise<'active' | 'revoked' | 'unknown'> {
+  try {
+    const old = plan.selfRotation
+      ? await context.api.currentToken()
+      : await context.api.personalAccessToken(plan.target.id);
+    return old.active ? 'active' : 'revoked';
+  } catch (probeError) {
+    return credentialProblem(probeError) === 'revoked' ? 'revoked' : 'unknown';
+  }
+}

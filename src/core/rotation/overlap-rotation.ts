@@ -1,0 +1,97 @@
+/**
+ * strategy: overlap. Create a new token beside the old one, store it, verify it, and only then revoke the old one.
+ * Until the very end the old token keeps working, so a failed write can be undone by revoking the new token.
+ */
+import { descriptions, writeDestinations } from '../deliver-token.js';
+import { describeGitlabError, httpStatus } from '../describe-error.js';
+import { DestinationFailure, OutcomeUnknown, UnchangedFailure } from '../errors.js';
+import type { NewPersonalAccessToken } from '../gitlab-api.js';
+import { GitlabNetworkError } from '../gitlab-request.js';
+import type { OperationContext } from '../operations/context.js';
+import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
+import { verifyNewToken } from './verify-new-token.js';
+
+export async function rotateWithOverlap(
+  context: OperationContext,
+  plan: RotationPlan,
+): Promise<RotationOutcome> {
+  const { api, log } = context;
+  const { target } = plan;
+  let created: NewPersonalAccessToken;
+  try {
+    created = await api.createPersonalAccessToken({
+      userId: target.userId,
+      name: target.name,
+      scopes: target.scopes,
+      description: target.description ?? undefined,
+      expiresAt: plan.expiresAt,
+    });
+  } catch (error) {
+    const description = describeGitlabError(error, {
+      doing: `Creating the successor of ${plan.label}`,
+      instanceUrl: api.instanceUrl,
+    });
+    const status = httpStatus(error);
+    if (error instanceof GitlabNetworkError || (status !== undefined && status >= 500)) {
+      throw new OutcomeUnknown(`${description} A new token may have been created; the old one still works.`, [
+        `List the tokens named "${target.name}" of user ${target.userId} and revoke any newer than ${target.id} (its value was never received).`,
+      ]);
+    }
+    throw new UnchangedFailure(`${description} Nothing changed; the old token still works.`);
+  }
+  log.protectSecret(created.token);
+  log.info(
+    `Created the successor of ${plan.label}: token ${created.id}, expires ${created.expiresAt ?? 'never'}.`,
+  );
+
+  const delivery = await writeDestinations(context, created, context.destinations);
+  if (delivery.failed.length > 0) await undoOrReport(context, plan, created, delivery);
+  const storedIn = descriptions(delivery.stored);
+  await verifyNewToken(context, created, api.withCredential(created.token), storedIn);
+
+  // Only now may the old token go. If it was the credential, revoke it as the new one.
+  if (plan.selfRotation) api.switchCredential(created.token);
+  try {
+    await api.revokePersonalAccessToken(target.id);
+    log.info(`Revoked the old ${plan.label}.`);
+  } catch (error) {
+    log.warn(
+      `The new token is stored and works, but revoking the old ${plan.label} failed: ${describeGitlabError(error, { doing: 'Revoking the old token', instanceUrl: api.instanceUrl })} Revoke it by hand (operation revoke, token-id ${target.id}); it also stops at its expiry date.`,
+    );
+  }
+  return { token: created, storedIn };
+}
+
+/**
+ * A write failed. If no durable destination holds the new token, revoking it restores the state before the run:
+ * the old token still works everywhere. Otherwise the new token must stay, and the run fails saying where it is.
+ */
+async function undoOrReport(
+  context: OperationContext,
+  plan: RotationPlan,
+  created: NewPersonalAccessToken,
+  delivery: Awaited<ReturnType<typeof writeDestinations>>,
+): Promise<never> {
+  const failures = delivery.failed
+    .map(({ destination, why }) => `${destination.description}: ${why}`)
+    .join('; ');
+  if (delivery.stored.some((destination) => destination.durable)) {
+    throw new DestinationFailure(
+      `The new token ${created.id} is stored in ${descriptions(delivery.stored).join(' and ')}, but not in: ${failures}. The old ${plan.label} was left working.`,
+      [
+        'Fix what the message names, then copy the new token to the failed destination, and revoke the old token.',
+      ],
+    );
+  }
+  try {
+    await context.api.revokePersonalAccessToken(created.id);
+  } catch (error) {
+    throw new DestinationFailure(
+      `Storing the new token ${created.id} failed (${failures}) and revoking it failed too: ${describeGitlabError(error, { doing: 'Revoking the new token', instanceUrl: context.api.instanceUrl })}. The old ${plan.label} still works.`,
+      [`Revoke token ${created.id} by hand (operation revoke, token-id ${created.id}).`],
+    );
+  }
+  throw new UnchangedFailure(
+    `Storing the new token failed (${failures}), so it was revoked again: the old ${plan.label} still works and is still where it was. Fix what the message names and run again.`,
+  );
+}
