@@ -2,6 +2,7 @@
  * The bundled Action and CLI, run as child processes exactly as a runner runs them, against the emulator. The last
  * test scans everything every run here wrote for every token value any emulator issued.
  */
+import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
 import { findLeaks } from '../support/leak-scan.js';
@@ -211,6 +212,51 @@ describe('the Action', () => {
     expect(mutating()).toEqual([]);
   });
 
+  it('rotates into a masked, hidden GitLab CI/CD variable', async () => {
+    gitlab.addProject({ path: 'platform/deployer', members: [{ user: 'svc-deploy', accessLevel: 40 }] });
+    const run = await runAction({
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'variable-key': 'DEPLOY_TOKEN',
+      'variable-project': 'platform/deployer',
+    });
+    expect(run.exitCode, run.stdout).toBe(0);
+    const [variable] = gitlab.variables({ project: 'platform/deployer' });
+    expect(variable).toMatchObject({ key: 'DEPLOY_TOKEN', masked: true, hidden: true, protected: true });
+    expect(variable?.value).toBe(run.outputs.token);
+    expect(run.summary).toContain('CI/CD variable DEPLOY_TOKEN in project platform/deployer');
+  });
+
+  it('when the variable write fails after the rotation, the token is in the masked output and the fallback, exit 3', async () => {
+    gitlab.addProject({ path: 'platform/deployer', members: [{ user: 'svc-deploy', accessLevel: 40 }] });
+    gitlab.setVariable(
+      { project: 'platform/deployer' },
+      { key: 'DEPLOY_TOKEN', value: service.token, hidden: true },
+    );
+    gitlab.faults.inject({
+      method: 'PUT',
+      path: '/api/v4/projects/*/variables/DEPLOY_TOKEN',
+      times: 20,
+      respond: { status: 403, body: { message: '403 Forbidden' } },
+    });
+    const run = await runAction({
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'variable-key': 'DEPLOY_TOKEN',
+      'variable-project': 'platform/deployer',
+    });
+    expect(run.exitCode).toBe(3);
+    expect(gitlab.tokenByValue(run.outputs.token ?? '')?.revoked).toBe(false);
+    expect(run.stdout).toContain('::error::The new token');
+    expect(run.stdout).toContain('is stored in the masked step output "token"');
+    // The step output lives only as long as the workflow run; the fallback variable outlives it.
+    const fallback = gitlab
+      .variables({ project: 'platform/deployer' })
+      .find((variable) => variable.key === 'DEPLOY_TOKEN_FALLBACK');
+    expect(fallback).toMatchObject({ hidden: true, masked: true, value: run.outputs.token });
+    expect(run.stdout).toContain('CI/CD variable DEPLOY_TOKEN_FALLBACK in project platform/deployer');
+  });
+
   it('leaks nothing with step debug logging on', async () => {
     const run = await runAction(
       { 'gitlab-url': gitlab.url, 'gitlab-token': service.token },
@@ -292,6 +338,17 @@ describe('the CLI', () => {
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('debug: GET /personal_access_tokens/');
     expect(run.stderr).toContain('401');
+  });
+
+  it('treats shell metacharacters in inputs as data', async () => {
+    const marker = `/tmp/gitlab-pat-pwned-${process.pid}`;
+    const run = await runCli(['get', '--token-name', `$(touch ${marker}); \`touch ${marker}\``], {
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain(`No active token named "$(touch ${marker})`);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('reads the credential from the variable named by --gitlab-token-variable', async () => {
