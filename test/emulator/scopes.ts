@@ -1,6 +1,9 @@
 /**
  * Token scopes GitLab accepts on a personal access token (Gitlab::Auth.all_available_scopes on a recent
  * instance; the last three only for administrators).
+ *
+ * Deliberately a copy of GitLab's list, not an import of src/core/scopes.ts: the emulator stands for GitLab, and a
+ * shared list would let a mistake in the product's list pass every test.
  */
 export const USER_SCOPES: readonly string[] = [
   'api',
