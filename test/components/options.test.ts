@@ -1,0 +1,215 @@
+/**
+ * The component specs list the same options as the CLI (whose schema is also the Action's), under the same names in
+ * snake_case, and hand each one to the CLI the one safe way: as a GITLAB_PAT_* environment variable, never as text
+ * in a shell line.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { CLI_OPTION_NAMES, environmentNames } from '../../src/cli/parse-args.js';
+import { OPTION_NAMES, optionMeta, type OptionName } from '../../src/core/options.js';
+import { ROOT } from './gitlab-ci-local.js';
+
+interface Input {
+  readonly type?: string;
+  readonly description?: string;
+  readonly default?: unknown;
+}
+type Variable = string | number | boolean | { value: string; expand?: boolean };
+interface Job {
+  readonly variables: Record<string, Variable>;
+  readonly script: string[];
+  readonly after_script?: string[];
+  readonly before_script?: string[];
+  readonly [keyword: string]: unknown;
+}
+interface Component {
+  readonly inputs: Record<string, Input>;
+  readonly jobName: string;
+  readonly job: Job;
+  readonly text: string;
+}
+
+function loadComponent(name: string): Component {
+  const text = readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8');
+  const [header, body] = parseAllDocuments(text).map(
+    (document) => document.toJS() as Record<string, unknown>,
+  );
+  const jobs = Object.entries(body ?? {});
+  expect(jobs, `${name}.yml defines exactly one job`).toHaveLength(1);
+  const [jobName, job] = jobs[0] as [string, Job];
+  return { inputs: (header as { spec: { inputs: Record<string, Input> } }).spec.inputs, jobName, job, text };
+}
+
+const COMPONENTS = { rotate: loadComponent('rotate'), token: loadComponent('token') };
+
+/** Inputs about the job itself, which the CLI never sees. */
+const JOB_INPUTS = ['stage', 'job_name', 'image', 'rules', 'resource_group', 'command'];
+/** Inputs named differently from their option: a component takes the name of a masked variable, never a secret. */
+const RENAMED: Record<string, OptionName> = {
+  token_variable: 'gitlab-token-variable',
+  recovery_token_variable: 'recovery-token',
+};
+/** Options the job's script handles itself rather than the CLI, in the variable the script reads. */
+const HANDLED_BY_THE_JOB: Partial<Record<OptionName, string>> = {
+  // The CLI has no revoke-after-job (the Action's post step does it there); the job does it in after_script.
+  'revoke-after-job': 'GITLAB_PAT_COMPONENT_REVOKE_AFTER_JOB',
+  // The script reads the named variable into GITLAB_PAT_RECOVERY_TOKEN (the CLI has no recovery-token-variable).
+  'recovery-token': 'GITLAB_PAT_COMPONENT_RECOVERY_TOKEN_VARIABLE',
+};
+/** Options no component offers, with the reason. */
+const NOT_OFFERED: Partial<Record<OptionName, string>> = {
+  'gitlab-token': 'the credential is passed by variable name (token_variable), never as a value',
+  'print-token': 'GitLab cannot mask a value made during the job; the CLI refuses it in GitLab CI',
+};
+/** Inputs whose value may name CI/CD variables to expand; every other text input reaches the CLI verbatim. */
+const EXPANDED = ['gitlab_url', 'user', 'variable_project', 'variable_group'];
+/** Variables the component itself reads in its script; none of them is a CLI option. */
+const COMPONENT_VARIABLES = [
+  'GITLAB_PAT_COMPONENT_COMMAND',
+  'GITLAB_PAT_COMPONENT_VERSION',
+  'GITLAB_PAT_COMPONENT_REFERENCE',
+  ...Object.values(HANDLED_BY_THE_JOB),
+];
+
+const optionOf = (input: string): OptionName | undefined =>
+  RENAMED[input] ?? OPTION_NAMES.find((name) => name === input.replace(/_/g, '-'));
+const envNameOf = (option: OptionName): string => environmentNames(option)[0] ?? '';
+const variableOf = (option: OptionName): string => HANDLED_BY_THE_JOB[option] ?? envNameOf(option);
+const appliesTo = (option: OptionName, operation: 'rotate') => {
+  const operations = optionMeta(option).operations;
+  return operations === undefined || operations.includes(operation);
+};
+
+describe.each(Object.entries(COMPONENTS))('the %s component', (name, component) => {
+  it('names every input after a CLI option, in snake_case, or after the job it configures', () => {
+    const unknown = Object.keys(component.inputs).filter(
+      (input) => !JOB_INPUTS.includes(input) && optionOf(input) === undefined,
+    );
+    expect(unknown, 'inputs that are neither a job setting nor a CLI option').toEqual([]);
+  });
+
+  it('hands every option input to the CLI as its GITLAB_PAT_* variable, with the input as the whole value', () => {
+    for (const input of Object.keys(component.inputs)) {
+      const option = optionOf(input);
+      if (option === undefined) continue;
+      const variable = variableOf(option);
+      const given = component.job.variables[variable];
+      const value = typeof given === 'object' ? given.value : given;
+      expect(value, `${input} -> ${variable}`).toBe(`$[[ inputs.${input} ]]`);
+    }
+  });
+
+  it('passes free text verbatim (expand: false) and expands CI/CD variables only in references', () => {
+    for (const input of Object.keys(component.inputs)) {
+      const option = optionOf(input);
+      if (option === undefined) continue;
+      const given = component.job.variables[variableOf(option)];
+      const type = component.inputs[input]?.type ?? 'string';
+      if (type !== 'string') {
+        // Booleans and numbers cannot hold a `$`; GitLab's variables take them as they are.
+        expect(typeof given, input).not.toBe('object');
+      } else if (EXPANDED.includes(input)) {
+        expect(typeof given, `${input} expands CI/CD variables`).toBe('string');
+      } else {
+        expect(given, `${input} is passed verbatim`).toMatchObject({ expand: false });
+      }
+    }
+  });
+
+  it('sets no GITLAB_PAT_* variable that is neither an option nor its own', () => {
+    const optionVariables = OPTION_NAMES.map(envNameOf);
+    for (const variable of Object.keys(component.job.variables)) {
+      if (!variable.startsWith('GITLAB_PAT_')) continue;
+      expect([...optionVariables, ...COMPONENT_VARIABLES], variable).toContain(variable);
+    }
+    // The component's own variables never collide with an option the CLI might read.
+    expect(OPTION_NAMES.filter((option) => option.startsWith('component-'))).toEqual([]);
+  });
+
+  it('never writes an input into a shell line', () => {
+    const shell = [
+      ...component.job.script,
+      ...(component.job.before_script ?? []),
+      ...(component.job.after_script ?? []),
+    ].join('\n');
+    expect(shell).not.toMatch(/\$\[\[/);
+  });
+
+  it('describes every input and gives a default to every input but the required ones', () => {
+    const required = name === 'rotate' ? ['variable_key'] : ['operation'];
+    for (const [input, spec] of Object.entries(component.inputs)) {
+      expect(spec.description, input).toBeTruthy();
+      expect('default' in spec, `${input} has a default`).toBe(!required.includes(input));
+    }
+  });
+});
+
+describe('the rotate component', () => {
+  it('offers every option that applies to rotate', () => {
+    const offered = Object.keys(COMPONENTS.rotate.inputs).map(optionOf);
+    const missing = OPTION_NAMES.filter(
+      (option) =>
+        appliesTo(option, 'rotate') &&
+        option !== 'operation' &&
+        !(option in NOT_OFFERED) &&
+        !offered.includes(option),
+    );
+    expect(missing, 'options to add to templates/rotate.yml (or to NOT_OFFERED, with the reason)').toEqual(
+      [],
+    );
+    expect(COMPONENTS.rotate.job.variables.GITLAB_PAT_OPERATION).toBe('rotate');
+  });
+});
+
+describe('the token component', () => {
+  it('offers every option', () => {
+    const offered = Object.keys(COMPONENTS.token.inputs).map(optionOf);
+    const missing = OPTION_NAMES.filter((option) => !(option in NOT_OFFERED) && !offered.includes(option));
+    expect(missing, 'options to add to templates/token.yml (or to NOT_OFFERED, with the reason)').toEqual([]);
+  });
+
+  it('offers the same operations as the CLI', () => {
+    expect((COMPONENTS.token.inputs.operation as { options?: unknown }).options).toEqual([
+      'create',
+      'list',
+      'get',
+      'revoke',
+      'rotate',
+    ]);
+  });
+
+  it('lets the after_script revoke inherit nothing of the create but how to reach GitLab', () => {
+    const afterScript = (COMPONENTS.token.job.after_script ?? []).join('\n');
+    const kept = /case "\$variable" in\n\s*([A-Z_ |]+)\) ;;/.exec(afterScript)?.[1]?.split(/\s*\|\s*/);
+    expect(kept?.sort()).toEqual(
+      (['gitlab-url', 'gitlab-token-variable', 'allow-insecure-http', 'debug'] as const)
+        .map(envNameOf)
+        .sort(),
+    );
+    expect(afterScript).toMatch(/\*\) unset "\$variable" ;;/);
+    expect(afterScript).toMatch(/export GITLAB_PAT_OPERATION=revoke GITLAB_PAT_TOKEN_ID="\$token_id"/);
+  });
+
+  it('leaves the options the job handles itself to the job: the CLI does not read them', () => {
+    for (const option of Object.keys(HANDLED_BY_THE_JOB))
+      expect(CLI_OPTION_NAMES).not.toContain(`${option}-variable`);
+    expect(CLI_OPTION_NAMES).not.toContain('revoke-after-job');
+  });
+});
+
+describe('the README', () => {
+  it('documents every input of both components', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = /<!-- gitlab-ci:start -->([\s\S]*)<!-- gitlab-ci:end -->/.exec(readme)?.[1];
+    if (section === undefined) {
+      // The section's markers are added with the README's structure; until then there is nothing to compare.
+      console.warn('README.md has no <!-- gitlab-ci:start --> section yet');
+      return;
+    }
+    for (const component of Object.values(COMPONENTS)) {
+      for (const input of Object.keys(component.inputs)) expect(section, input).toContain(`\`${input}\``);
+    }
+  });
+});
