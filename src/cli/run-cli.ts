@@ -39,6 +39,7 @@ export function processIo(): CliIo {
 /** `secrets` is shared with the entry's process-wide output guard. */
 export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise<ExitCode> {
   let debug = false;
+  let operation: string | undefined;
   const log: Logger = createLogger(
     {
       info: (line) => io.stderr(`${line}\n`),
@@ -64,6 +65,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     }
     for (const secret of secretValues(request.raw)) secrets.add(secret);
     for (const warning of request.warnings) log.warn(warning);
+    operation = request.raw.operation ?? 'rotate';
     const { options, warnings } = parseOptions(request.raw, { today: utcDate(new Date()) });
     debug = options.debug;
     for (const warning of warnings) log.warn(warning);
@@ -97,8 +99,27 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     return ExitCode.ok;
   } catch (error) {
     reportFailure(error, log);
-    return error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
+    const exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
+    // Scripts read stdout: a failure is JSON too, with the token that changed, if one did (never its value).
+    io.stdout(`${JSON.stringify(failureJson(error, exitCode, operation), null, 2)}\n`);
+    return exitCode;
   }
+}
+
+function failureJson(
+  error: unknown,
+  exitCode: ExitCode,
+  operation: string | undefined,
+): Record<string, unknown> {
+  const json: Record<string, unknown> = { operation: operation ?? null, 'exit-code': exitCode };
+  const changed = error instanceof PatError ? error.changedToken : undefined;
+  if (changed) {
+    json['token-id'] = changed.id;
+    json['token-name'] = changed.name;
+    json['expires-at'] = changed.expiresAt;
+    json['stored-in'] = changed.storedIn;
+  }
+  return json;
 }
 
 function toJson(result: OperationResult, printedToken: string | undefined): Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import type { Destination } from './destinations/destination.js';
 import { describeGitlabError } from './describe-error.js';
-import { DestinationFailure, OutcomeUnknown, PatError } from './errors.js';
+import { DestinationFailure, OutcomeUnknown, PatError, type ChangedToken } from './errors.js';
 import type { NewPersonalAccessToken } from './gitlab-api.js';
 import type { OperationContext } from './operations/context.js';
 import { describeToken } from './resolve-token.js';
@@ -46,6 +46,10 @@ export async function writeDestinations(
   return { stored, failed };
 }
 
+export function changedToken(token: NewPersonalAccessToken, storedIn: readonly string[]): ChangedToken {
+  return { id: token.id, name: token.name, expiresAt: token.expiresAt, storedIn };
+}
+
 export function descriptions(destinations: readonly Destination[]): string[] {
   return destinations.map((destination) => destination.description);
 }
@@ -78,6 +82,7 @@ export async function deliverToken(
           : `Copy the token from ${where} to the failed destination (a later step of this job can read the step output).`,
         'Until then, the failed destination holds the old token, which no longer works.',
       ],
+      changedToken(token, descriptions(safe)),
     );
   }
   throw new OutcomeUnknown(
@@ -86,5 +91,6 @@ export async function deliverToken(
       'Fix what the message above names, so that the next value can be stored.',
       `Then have an administrator rotate token ${token.id} (operation rotate, token-id ${token.id}), or revoke it and create a new one.`,
     ],
+    changedToken(token, []),
   );
 }

@@ -17,14 +17,25 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** A token that did change although the run failed: reported so that scripts can act on it (never its value). */
+export interface ChangedToken {
+  readonly id: number;
+  readonly name: string;
+  readonly expiresAt: string | null;
+  /** Where its value is; empty when it is lost. */
+  readonly storedIn: readonly string[];
+}
+
 export abstract class PatError extends Error {
   abstract readonly exitCode: ExitCode;
   /** Extra lines a user needs to recover (printed after the message). */
   readonly steps: readonly string[];
+  readonly changedToken: ChangedToken | undefined;
 
-  constructor(message: string, steps: readonly string[] = []) {
+  constructor(message: string, steps: readonly string[] = [], changedToken?: ChangedToken) {
     super(message);
     this.steps = steps;
+    this.changedToken = changedToken;
   }
 }
 

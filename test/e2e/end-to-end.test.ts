@@ -351,6 +351,59 @@ describe('the CLI', () => {
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('prints a failure as JSON too, with the token that changed, when a destination failed after the rotation', async () => {
+    gitlab.addProject({ path: 'platform/deployer', members: [{ user: 'svc-deploy', accessLevel: 40 }] });
+    gitlab.faults.inject({
+      method: 'POST',
+      path: '/api/v4/projects/*/variables',
+      times: 20,
+      respond: { status: 403, body: { message: '403 Forbidden' } },
+    });
+    const run = await runCli(
+      [
+        'rotate',
+        '--variable-key',
+        'DEPLOY_TOKEN',
+        '--variable-project',
+        'platform/deployer',
+        '--print-token',
+      ],
+      { GITLAB_TOKEN: service.token, GITLAB_URL: gitlab.url },
+    );
+    expect(run.exitCode).toBe(3);
+    const fresh = gitlab.activeTokens('svc-deploy')[0];
+    expect(run.json).toEqual({
+      operation: 'rotate',
+      'exit-code': 3,
+      'token-id': fresh?.id,
+      'token-name': 'deploy',
+      'expires-at': fresh?.expiresAt,
+      'stored-in': ['stdout (--print-token)'],
+    });
+  });
+
+  it('reads the recovery credential from the variable named by --recovery-token-variable', async () => {
+    const run = await runCli(
+      ['rotate', '--recovery-token-variable', 'ADMIN_TOKEN', '--print-token', '--dry-run'],
+      {
+        GITLAB_TOKEN: service.token,
+        GITLAB_URL: gitlab.url,
+        ADMIN_TOKEN: admin.token,
+      },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    // The recovery credential was checked in preflight: it read the managed token.
+    expect(gitlab.requests.some((request) => request.authTokenId === admin.id)).toBe(true);
+    const missing = await runCli(['rotate', '--recovery-token-variable', 'NOPE', '--print-token'], {
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain(
+      'Input recovery-token-variable names NOPE, but no such environment variable is set',
+    );
+  });
+
   it('reads the credential from the variable named by --gitlab-token-variable', async () => {
     const run = await runCli(['get', '--gitlab-token-variable', 'DEPLOY_TOKEN'], {
       DEPLOY_TOKEN: service.token,

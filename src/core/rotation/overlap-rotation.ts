@@ -2,7 +2,7 @@
  * strategy: overlap. Create a new token beside the old one, store it, verify it, and only then revoke the old one.
  * Until the very end the old token keeps working, so a failed write can be undone by revoking the new token.
  */
-import { descriptions, writeDestinations } from '../deliver-token.js';
+import { changedToken, descriptions, writeDestinations } from '../deliver-token.js';
 import { describeGitlabError, httpStatus } from '../describe-error.js';
 import { DestinationFailure, OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import type { NewPersonalAccessToken } from '../gitlab-api.js';
@@ -81,6 +81,7 @@ async function undoOrReport(
       [
         'Fix what the message names, then copy the new token to the failed destination, and revoke the old token.',
       ],
+      changedToken(created, descriptions(delivery.stored)),
     );
   }
   try {

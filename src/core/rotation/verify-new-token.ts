@@ -2,6 +2,7 @@ import { credentialProblem, describeGitlabError, httpStatus } from '../describe-
 import { OutcomeUnknown } from '../errors.js';
 import type { GitlabApi, NewPersonalAccessToken } from '../gitlab-api.js';
 import type { OperationContext } from '../operations/context.js';
+import { changedToken } from '../deliver-token.js';
 
 /**
  * Step 5: GitLab accepts the new token. A token that is stored but refused means something revoked it in between,
@@ -34,5 +35,6 @@ export async function verifyNewToken(
       'Stop other runs that rotate this token (GitHub: concurrency; GitLab: resource_group).',
       `Have an administrator create or rotate a token for user ${token.userId} and store it in ${storedIn.join(' and ')}.`,
     ],
+    changedToken(token, storedIn),
   );
 }
