@@ -8,6 +8,12 @@ import { OPERATIONS, OPTION_NAMES, optionMeta, type OptionName, type RawOptions 
 export type CliRequest =
   { kind: 'help' } | { kind: 'version' } | { kind: 'run'; raw: RawOptions; warnings: string[] };
 
+/** Secret options, and the CLI option that names the environment variable holding each. */
+const SECRETS_BY_VARIABLE_NAME = [
+  ['gitlab-token', 'gitlab-token-variable'],
+  ['recovery-token', 'recovery-token-variable'],
+] as const satisfies readonly (readonly [OptionName, OptionName])[];
+
 export const CLI_OPTION_NAMES: readonly OptionName[] = OPTION_NAMES.filter((name) => {
   const doors = optionMeta(name).frontDoors;
   return !doors || doors.includes('cli');
@@ -67,21 +73,19 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     }
     raw.operation = operation;
   }
-  // The credential may live in a variable of another name; the option names the variable, never the value. It
-  // wins over GITLAB_TOKEN from the environment, not over an explicit --gitlab-token.
-  const credentialVariable = raw['gitlab-token-variable'] ?? fromEnvironment('gitlab-token-variable', env);
-  if (
-    credentialVariable !== undefined &&
-    raw['gitlab-token'] === undefined &&
-    /^[A-Za-z_][A-Za-z0-9_]*$/.test(credentialVariable)
-  ) {
-    const value = env[credentialVariable];
+  // A credential may live in a variable of another name; the option names the variable, never the value. It wins
+  // over GITLAB_TOKEN from the environment, not over an explicit --gitlab-token.
+  for (const [secret, named] of SECRETS_BY_VARIABLE_NAME) {
+    const variable = raw[named] ?? fromEnvironment(named, env);
+    if (variable === undefined || raw[secret] !== undefined || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+      continue;
+    const value = env[variable];
     if (value === undefined || value === '') {
       throw new InputError(
-        `Input gitlab-token-variable names ${credentialVariable}, but no such environment variable is set (or it is empty). In GitLab CI, define it as a masked CI/CD variable available to this job (protected variables reach only protected branches and tags).`,
+        `Input ${named} names ${variable}, but no such environment variable is set (or it is empty). In GitLab CI, define it as a masked CI/CD variable available to this job (protected variables reach only protected branches and tags).`,
       );
     }
-    raw['gitlab-token'] = value;
+    raw[secret] = value;
   }
   for (const name of CLI_OPTION_NAMES) {
     if (raw[name] === undefined) raw[name] = fromEnvironment(name, env);

@@ -84,7 +84,7 @@ describe('the rotate component', () => {
       GITLAB_PAT_DRY_RUN: 'false',
       GITLAB_PAT_ALLOW_INSECURE_HTTP: 'false',
       GITLAB_PAT_DEBUG: 'false',
-      GITLAB_PAT_COMPONENT_RECOVERY_TOKEN_VARIABLE: '',
+      GITLAB_PAT_RECOVERY_TOKEN_VARIABLE: '',
       GITLAB_PAT_COMPONENT_COMMAND: '',
       // gitlab-ci-local gives a component included from its own commit that commit as its version; GitLab gives
       // none (see default-command.test.ts for how the job handles both).
@@ -152,7 +152,7 @@ describe('the rotate component', () => {
       GITLAB_PAT_DRY_RUN: 'true',
       GITLAB_PAT_ALLOW_INSECURE_HTTP: 'true',
       GITLAB_PAT_DEBUG: 'true',
-      GITLAB_PAT_COMPONENT_RECOVERY_TOKEN_VARIABLE: 'GITLAB_ADMIN_TOKEN',
+      GITLAB_PAT_RECOVERY_TOKEN_VARIABLE: 'GITLAB_ADMIN_TOKEN',
       GITLAB_PAT_COMPONENT_COMMAND: 'node /opt/gitlab-pat/cli/index.js',
     });
   });
@@ -274,7 +274,7 @@ describe('the token component', () => {
       GITLAB_PAT_DRY_RUN: 'true',
       GITLAB_PAT_ALLOW_INSECURE_HTTP: 'true',
       GITLAB_PAT_DEBUG: 'true',
-      GITLAB_PAT_COMPONENT_RECOVERY_TOKEN_VARIABLE: 'GITLAB_ADMIN_TOKEN',
+      GITLAB_PAT_RECOVERY_TOKEN_VARIABLE: 'GITLAB_ADMIN_TOKEN',
       GITLAB_PAT_COMPONENT_REVOKE_AFTER_JOB: 'true',
       GITLAB_PAT_COMPONENT_COMMAND: 'npx --yes gitlab-pat@1.2.3',
     });
