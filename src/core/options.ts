@@ -178,12 +178,77 @@ function parseVariableKey(text: string): Parsed<string> {
     : bad('a CI/CD variable key: up to 255 letters, digits and underscores, such as DEPLOY_TOKEN');
 }
 
+/** GitLab's Gitlab::Regex.environment_scope_regex: checked here, because after a rotation it would be too late. */
+function parseEnvironmentScope(text: string): Parsed<string> {
+  return /^[a-zA-Z0-9_/${}. *-]{1,255}$/.test(text)
+    ? ok(text)
+    : bad(
+        "an environment scope of letters, digits, '-', '_', '/', '$', '{', '}', '.', '*' and spaces, such as production or review/*",
+      );
+}
+
+function parseVariableName(text: string): Parsed<string> {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text)
+    ? ok(text)
+    : bad('an environment variable name, such as DEPLOY_TOKEN');
+}
+
 export type NamespaceRef = number | string;
 function parseNamespace(text: string): Parsed<NamespaceRef> {
   if (/^\d+$/.test(text)) return ok(Number(text));
   return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/.test(text)
     ? ok(text)
     : bad('a numeric id or a full path such as my-group/my-project');
+}
+
+/** GitHub's rules for secret names; the GITHUB_ prefix is reserved for its own. */
+function parseGithubSecretName(text: string): Parsed<string> {
+  const expected =
+    'a GitHub secret name: letters, digits and underscores, not starting with a digit, such as GITLAB_TOKEN';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(text)) return bad(expected);
+  return /^GITHUB_/i.test(text)
+    ? bad(expected, 'names starting with GITHUB_ are reserved by GitHub')
+    : ok(text);
+}
+
+export interface GithubRepositoryRef {
+  readonly owner: string;
+  readonly name: string;
+}
+const GITHUB_ACCOUNT = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})';
+const GITHUB_REPOSITORY = new RegExp(`^(${GITHUB_ACCOUNT})/([A-Za-z0-9._-]{1,100})$`);
+
+/** `owner/name`, as in `$GITHUB_REPOSITORY`; undefined when the text is not one. */
+export function parseGithubRepositoryText(text: string): GithubRepositoryRef | undefined {
+  const match = GITHUB_REPOSITORY.exec(text.trim());
+  const [, owner, name] = match ?? [];
+  if (owner === undefined || name === undefined || name === '.' || name === '..') return undefined;
+  return { owner, name: name.replace(/\.git$/, '') };
+}
+
+function parseGithubRepository(text: string): Parsed<GithubRepositoryRef> {
+  const repository = parseGithubRepositoryText(text);
+  return repository ? ok(repository) : bad('a GitHub repository as owner/name, such as octo-org/deployer');
+}
+
+function parseGithubOrg(text: string): Parsed<string> {
+  return new RegExp(`^${GITHUB_ACCOUNT}$`).test(text)
+    ? ok(text)
+    : bad('a GitHub organization name: letters, digits and hyphens, such as octo-org');
+}
+
+function parseGithubEnvironment(text: string): Parsed<string> {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(text)) return bad('an environment name on one line, such as production');
+  return parseText(255)(text);
+}
+
+function parseGithubToken(text: string): Parsed<string> {
+  const expected = 'a GitHub token (at least 20 characters, no spaces or line breaks)';
+  if (/[\r\n]/.test(text)) return bad(expected, 'the value given contains a line break');
+  if (/\s/.test(text)) return bad(expected, 'the value given contains a space');
+  if (text.length < 20) return bad(expected, `the value given has only ${text.length} characters`);
+  return ok(text);
 }
 
 /** The schema: every option, its parse and its user-facing description. */
@@ -333,7 +398,7 @@ export const optionsSchema = z.object({
       operations: TOKEN_MAKING,
       defaultText: '*',
     },
-    parseText(255),
+    parseEnvironmentScope,
   ),
   'variable-protected': option(
     {
@@ -352,6 +417,52 @@ export const optionsSchema = z.object({
       defaultText: '<variable-key>_FALLBACK',
     },
     parseVariableKey,
+  ),
+  'github-secret': option(
+    {
+      description:
+        'Also store the new token in this GitHub Actions secret, created or updated, encrypted for GitHub on the runner. Needs github-token. A workflow that rotates its own gitlab-token names the secret it reads it from, so that the next run has the new token.',
+      operations: TOKEN_MAKING,
+      frontDoors: ['action'],
+    },
+    parseGithubSecretName,
+  ),
+  'github-secret-repository': option(
+    {
+      description: 'Repository (owner/name) that holds github-secret.',
+      operations: TOKEN_MAKING,
+      frontDoors: ['action'],
+      defaultText: 'the repository of the workflow',
+    },
+    parseGithubRepository,
+  ),
+  'github-secret-environment': option(
+    {
+      description:
+        'Make github-secret a secret of this deployment environment of the repository (such as production) instead of a repository secret.',
+      operations: TOKEN_MAKING,
+      frontDoors: ['action'],
+    },
+    parseGithubEnvironment,
+  ),
+  'github-secret-org': option(
+    {
+      description:
+        'Make github-secret a secret of this organization instead. It must exist already; its visibility (all, private or selected repositories) is kept.',
+      operations: TOKEN_MAKING,
+      frontDoors: ['action'],
+    },
+    parseGithubOrg,
+  ),
+  'github-token': option(
+    {
+      description:
+        "Credential that writes github-secret: a fine-grained personal access token or GitHub App token with the Secrets permission (read and write) on the repository, plus Environments for an environment secret, or the organization's Secrets permission for an organization secret; a classic token needs repo (admin:org for organization secrets). The workflow's GITHUB_TOKEN can never write secrets.",
+      operations: TOKEN_MAKING,
+      frontDoors: ['action'],
+      secret: true,
+    },
+    parseGithubToken,
   ),
   strategy: option(
     {
@@ -406,10 +517,16 @@ export const optionsSchema = z.object({
       frontDoors: ['cli'],
       defaultText: 'GITLAB_TOKEN',
     },
-    (text) =>
-      /^[A-Za-z_][A-Za-z0-9_]*$/.test(text)
-        ? ok(text)
-        : bad('an environment variable name, such as DEPLOY_TOKEN'),
+    parseVariableName,
+  ),
+  'recovery-token-variable': option(
+    {
+      description:
+        'CLI: the name of the environment variable that holds recovery-token (the name, never the value).',
+      frontDoors: ['cli'],
+      operations: ['rotate'],
+    },
+    parseVariableName,
   ),
   'print-token': option(
     {
@@ -463,6 +580,23 @@ export interface VariableTarget {
   readonly protected: boolean;
 }
 
+/** Where github-secret lives. A repository left undefined is the front door's default (the workflow's own). */
+export type GithubSecretScope =
+  | { readonly kind: 'repository'; readonly repository: GithubRepositoryRef | undefined }
+  | {
+      readonly kind: 'environment';
+      readonly repository: GithubRepositoryRef | undefined;
+      readonly environment: string;
+    }
+  | { readonly kind: 'organization'; readonly org: string };
+
+export interface GithubSecretTarget {
+  readonly name: string;
+  readonly scope: GithubSecretScope;
+  /** The credential that writes it (github-token). */
+  readonly token: string;
+}
+
 export type ExpiryRequest =
   { readonly kind: 'at'; readonly date: string } | { readonly kind: 'in'; readonly duration: Duration };
 
@@ -483,6 +617,8 @@ export interface Options {
   readonly expiresWithin: Duration | undefined;
   /** create/rotate: the CI/CD variable that receives the new token. */
   readonly variable: VariableTarget | undefined;
+  /** Action, create/rotate: the GitHub Actions secret that receives the new token. */
+  readonly githubSecret: GithubSecretTarget | undefined;
   readonly strategy: 'rotate' | 'overlap';
   /** A second credential for recovering a rotation whose answer was lost. */
   readonly recoveryToken: string | undefined;
@@ -572,6 +708,7 @@ export function parseOptions(
       );
     }
   }
+  problems.push(...githubSecretProblems(input, given));
   const maxLifetimeDays = input['max-lifetime-days'] ?? 365;
   const expiresAt = input['expires-at'];
   if (expiresAt !== undefined) {
@@ -616,6 +753,7 @@ export function parseOptions(
       state: input.state ?? 'active',
       expiresWithin: input['expires-within'],
       variable: variableTarget(input),
+      githubSecret: githubSecretTarget(input),
       strategy: input.strategy ?? 'rotate',
       recoveryToken: input['recovery-token'],
       dryRun: input['dry-run'] ?? false,
@@ -655,6 +793,60 @@ function variableTarget(input: z.output<typeof optionsSchema>): VariableTarget |
     environmentScope: input['variable-environment-scope'] ?? '*',
     protected: input['variable-protected'] ?? true,
   };
+}
+
+/** Contradictions among the github-secret inputs, found before the first request. */
+function githubSecretProblems(
+  input: z.output<typeof optionsSchema>,
+  given: Record<string, string>,
+): string[] {
+  const problems: string[] = [];
+  if (input['github-secret-repository'] !== undefined && input['github-secret-org'] !== undefined) {
+    problems.push(
+      'Inputs github-secret-repository and github-secret-org both say where github-secret lives (a repository secret or an organization secret); give only one of them.',
+    );
+  }
+  if (input['github-secret-environment'] !== undefined && input['github-secret-org'] !== undefined) {
+    problems.push(
+      'Input github-secret-environment names an environment of a repository, but github-secret-org makes github-secret an organization secret, which has no environment; give only one of them.',
+    );
+  }
+  if (input['github-secret'] !== undefined && input['revoke-after-job'] === true) {
+    problems.push(
+      'Inputs github-secret and revoke-after-job contradict each other: the token is revoked when this job ends, so github-secret would hold a revoked token for every later job. Give only one of them.',
+    );
+  }
+  if (input['github-secret'] === undefined) {
+    const orphans = (
+      ['github-secret-repository', 'github-secret-environment', 'github-secret-org', 'github-token'] as const
+    ).filter((name) => given[name] !== undefined);
+    if (orphans.length > 0) {
+      problems.push(
+        `Input${orphans.length > 1 ? 's' : ''} ${orphans.join(', ')} need${orphans.length > 1 ? '' : 's'} github-secret: the GitHub secret to store the token in.`,
+      );
+    }
+  } else if (input['github-token'] === undefined) {
+    problems.push(
+      "Input github-secret needs github-token: a credential that may write Actions secrets (a fine-grained personal access token or GitHub App token with the Secrets permission, read and write). The workflow's GITHUB_TOKEN cannot write secrets. If you passed ${{ secrets.NAME }}, that secret is empty or not available to this workflow.",
+    );
+  }
+  return problems;
+}
+
+function githubSecretTarget(input: z.output<typeof optionsSchema>): GithubSecretTarget | undefined {
+  const name = input['github-secret'];
+  const token = input['github-token'];
+  if (name === undefined || token === undefined) return undefined;
+  const org = input['github-secret-org'];
+  const environment = input['github-secret-environment'];
+  const repository = input['github-secret-repository'];
+  const scope: GithubSecretScope =
+    org !== undefined
+      ? { kind: 'organization', org }
+      : environment !== undefined
+        ? { kind: 'environment', repository, environment }
+        : { kind: 'repository', repository };
+  return { name, scope, token };
 }
 
 function inputError(problems: string[]): InputError {

@@ -13,7 +13,7 @@ import {
   readActionInputs,
   REVOKE_STATE,
   type ActionsCore,
-} from './run-action.js';
+} from './action-io.js';
 
 export async function revokeAfterJob(
   core: ActionsCore & Pick<typeof actionsCore, 'getState'>,

@@ -2,52 +2,23 @@
  * The GitHub Action: inputs in, the core called once, outputs, job summary and failure out. `core` is injected so
  * that the entry file stays one line and the flow reads top to bottom.
  */
-import type * as actionsCore from '@actions/core';
 import { ExitCode, PatError } from '../core/errors.js';
 import { utcDate } from '../core/expiry.js';
-import { createLogger, type Logger, type LogSink } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
 import { toOutputs, type OperationResult } from '../core/operations/result.js';
-import { OPTION_NAMES, optionMeta, parseOptions, secretValues, type RawOptions } from '../core/options.js';
+import { parseOptions, secretValues, type Options } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
-import { runOperation } from '../core/run-operation.js';
+import { MAKES_TOKENS, runOperation } from '../core/run-operation.js';
+import type { Destination } from '../core/destinations/destination.js';
+import { githubApiUrl, githubSecretDestination } from './github-secret-destination.js';
+import {
+  createActionLogger,
+  failureText,
+  readActionInputs,
+  REVOKE_STATE,
+  type ActionsCore,
+} from './action-io.js';
 import { renderJobSummary } from './job-summary.js';
-
-export type ActionsCore = Pick<
-  typeof actionsCore,
-  | 'getInput'
-  | 'setOutput'
-  | 'setSecret'
-  | 'setFailed'
-  | 'info'
-  | 'warning'
-  | 'error'
-  | 'debug'
-  | 'saveState'
-  | 'summary'
->;
-
-/** State the post step reads: the id of a token created with revoke-after-job. */
-export const REVOKE_STATE = 'revoke-token-id';
-
-export function readActionInputs(core: ActionsCore): RawOptions {
-  const raw: RawOptions = {};
-  for (const name of OPTION_NAMES) {
-    const doors = optionMeta(name).frontDoors;
-    if (!doors || doors.includes('action')) raw[name] = core.getInput(name);
-  }
-  return raw;
-}
-
-export function createActionLogger(core: ActionsCore, secrets: SecretRegistry): Logger {
-  const sink: LogSink = {
-    info: (line) => core.info(line),
-    warn: (line) => core.warning(line),
-    error: (line) => core.error(line),
-    debug: (line) => core.debug(line),
-    mask: (value) => core.setSecret(value),
-  };
-  return createLogger(sink, secrets);
-}
 
 export async function runAction(
   core: ActionsCore,
@@ -61,38 +32,74 @@ export async function runAction(
     const { options, warnings } = parseOptions(raw, { today: utcDate(new Date()) });
     for (const warning of warnings) log.warn(warning);
 
+    // Built before the run, so that a missing default repository is an input error before the first request.
+    const githubSecret =
+      options.githubSecret && MAKES_TOKENS.has(options.operation)
+        ? githubSecretDestination(options.githubSecret, {
+            apiUrl: githubApiUrl(env),
+            defaultRepository: env.GITHUB_REPOSITORY,
+            log,
+          })
+        : undefined;
+
     const result = await runOperation(options, {
       log,
-      outputs: () => [
-        {
-          description: 'the masked step output "token"',
-          durable: false,
-          preflight: () => Promise.resolve(),
-          write: (token) => {
-            core.setOutput('token', token.token);
-            return Promise.resolve();
-          },
-        },
-      ],
+      // The masked output first: if a later destination fails, the token is at least there.
+      outputs: () => [maskedTokenOutput(core), ...(githubSecret ? [githubSecret] : [])],
     });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
+    warnIfOnlyInStepOutput(log, options, githubSecret, result);
     if (options.revokeAfterJob && result.newToken) core.saveState(REVOKE_STATE, String(result.newToken.id));
     log.info(result.headline);
     await writeSummary(core, log, result, options.gitlabUrl, env);
   } catch (error) {
+    // A token that changed although the run failed: later steps (if: failure()) need to know which.
+    const changed = error instanceof PatError ? error.changedToken : undefined;
+    if (changed) {
+      core.setOutput('token-id', String(changed.id));
+      core.setOutput('token-name', changed.name);
+      core.setOutput('expires-at', changed.expiresAt ?? '');
+    }
     core.setFailed(failureText(error, log));
     process.exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
   }
 }
 
-export function failureText(error: unknown, log: Logger): string {
-  if (error instanceof PatError) {
-    const steps = error.steps.map((step, index) => `\n  ${index + 1}. ${step}`).join('');
-    return log.redact(`${error.message}${steps ? `\nTo recover:${steps}` : ''}`);
+function maskedTokenOutput(core: ActionsCore): Destination {
+  return {
+    description: 'the masked step output "token"',
+    durable: false,
+    preflight: () => Promise.resolve(),
+    write: (token) => {
+      core.setOutput('token', token.token);
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * A workflow that rotates its own credential and stores the result nowhere durable breaks itself: the secret it read
+ * gitlab-token from still holds the old token, which GitLab has just revoked. Said loudly, since the run succeeds.
+ */
+function warnIfOnlyInStepOutput(
+  log: Logger,
+  options: Options,
+  githubSecret: Destination | undefined,
+  result: OperationResult,
+): void {
+  const selfRotation = options.operation === 'rotate' && (options.target ?? { kind: 'self' }).kind === 'self';
+  if (!selfRotation || githubSecret || options.variable) return;
+  const fix =
+    'Set github-secret (with github-token) to the secret that holds gitlab-token, or variable-key, so that the new token is stored where the next run reads it.';
+  if (result.newToken) {
+    log.warn(
+      `gitlab-token rotated itself (token-id self), and the new token is only in this job's step output "token", which ends with the job. The secret that holds gitlab-token still has the old token, which GitLab has revoked: the next run will fail. ${fix}`,
+    );
+  } else if (result.dryRun) {
+    log.warn(
+      `A real run would rotate gitlab-token itself (token-id self) and keep the new token only in this job's step output "token", leaving the secret that holds gitlab-token with a revoked token. ${fix}`,
+    );
   }
-  // Never the error object itself: only its message, redacted.
-  const message = error instanceof Error ? error.message : String(error);
-  return log.redact(`Unexpected failure: ${message}`);
 }
 
 async function writeSummary(

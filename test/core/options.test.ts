@@ -66,6 +66,10 @@ describe('options: every error a user can cause names the input, the expectation
     },
     { raw: { 'dry-run': 'maybe' }, contains: ['Input dry-run', 'true or false', '"maybe"'] },
     { raw: { user: 'a b' }, contains: ['Input user', 'username'] },
+    {
+      raw: { 'variable-key': 'T', 'variable-project': 'a/b', 'variable-environment-scope': 'prod $(x)' },
+      contains: ['Input variable-environment-scope', 'an environment scope of letters', '"prod $(x)"'],
+    },
   ])('rejects $raw', ({ raw, contains }) => {
     const message = inputError(raw);
     for (const part of contains) expect(message).toContain(part);

@@ -1,0 +1,57 @@
+/**
+ * What both Action entries (main and post) share: reading inputs, logging through the runner with redaction, and
+ * the failure text. Kept apart from run-action.ts so that the post step does not bundle the main step's
+ * destinations.
+ */
+import type * as actionsCore from '@actions/core';
+import { createLogger, type Logger, type LogSink } from '../core/logger.js';
+import { OPTION_NAMES, optionMeta, type RawOptions } from '../core/options.js';
+import { PatError } from '../core/errors.js';
+import type { SecretRegistry } from '../core/redact.js';
+
+export type ActionsCore = Pick<
+  typeof actionsCore,
+  | 'getInput'
+  | 'setOutput'
+  | 'setSecret'
+  | 'setFailed'
+  | 'info'
+  | 'warning'
+  | 'error'
+  | 'debug'
+  | 'saveState'
+  | 'summary'
+>;
+
+/** State the post step reads: the id of a token created with revoke-after-job. */
+export const REVOKE_STATE = 'revoke-token-id';
+
+export function readActionInputs(core: ActionsCore): RawOptions {
+  const raw: RawOptions = {};
+  for (const name of OPTION_NAMES) {
+    const doors = optionMeta(name).frontDoors;
+    if (!doors || doors.includes('action')) raw[name] = core.getInput(name);
+  }
+  return raw;
+}
+
+export function createActionLogger(core: ActionsCore, secrets: SecretRegistry): Logger {
+  const sink: LogSink = {
+    info: (line) => core.info(line),
+    warn: (line) => core.warning(line),
+    error: (line) => core.error(line),
+    debug: (line) => core.debug(line),
+    mask: (value) => core.setSecret(value),
+  };
+  return createLogger(sink, secrets);
+}
+
+export function failureText(error: unknown, log: Logger): string {
+  if (error instanceof PatError) {
+    const steps = error.steps.map((step, index) => `\n  ${index + 1}. ${step}`).join('');
+    return log.redact(`${error.message}${steps ? `\nTo recover:${steps}` : ''}`);
+  }
+  // Never the error object itself: only its message, redacted.
+  const message = error instanceof Error ? error.message : String(error);
+  return log.redact(`Unexpected failure: ${message}`);
+}

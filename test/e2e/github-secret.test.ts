@@ -1,0 +1,308 @@
+/**
+ * The bundled Action writing the new token to a GitHub Actions secret, run as a child process exactly as a runner
+ * runs it, against both emulators: GitLab (test/emulator) and GitHub (test/github-emulator, via GITHUB_API_URL). The
+ * last test scans everything every run here wrote for every GitLab token, every GitHub token and every sealed value.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
+import { startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
+import { findLeaks } from '../support/leak-scan.js';
+import { ACTION_MAIN, runAction, transcript } from '../support/run-dist.js';
+
+const TODAY = '2026-11-27';
+const REPOSITORY = 'octo-org/deployer';
+let gitlab: GitlabEmulator;
+let github: GithubEmulator;
+let admin: { id: number; token: string };
+let service: { id: number; token: string };
+let githubToken: string;
+const everySecret = new Set<string>();
+
+beforeEach(async () => {
+  gitlab = await startEmulator({ now: `${TODAY}T06:00:00Z` });
+  gitlab.addUser({ username: 'root', admin: true });
+  gitlab.addUser({ username: 'svc-deploy', serviceAccount: true });
+  admin = gitlab.issueToken({ user: 'root', name: 'automation', scopes: ['api'], expiresAt: '2027-06-01' });
+  service = gitlab.issueToken({
+    user: 'svc-deploy',
+    name: 'deploy',
+    scopes: ['api'],
+    createdAt: '2026-08-29T00:00:00Z',
+    expiresAt: '2026-12-02',
+  });
+  github = await startGithubEmulator();
+  github.addRepository(REPOSITORY, { environments: ['production'] });
+  github.addOrganization('octo-org');
+  githubToken = github.issueToken({
+    grants: [
+      { repository: REPOSITORY, secrets: 'write', environments: 'write' },
+      { org: 'octo-org', secrets: 'write' },
+    ],
+  });
+  // The secret the workflow reads gitlab-token from, as it is before the run.
+  github.setSecret({ repository: REPOSITORY }, 'GITLAB_TOKEN', service.token);
+});
+afterEach(async () => {
+  for (const value of gitlab.issuedTokenValues()) everySecret.add(value);
+  for (const value of github.issuedTokenValues()) everySecret.add(value);
+  for (const request of github.requests) {
+    const sealed = (request.body as { encrypted_value?: unknown } | undefined)?.encrypted_value;
+    if (typeof sealed === 'string') everySecret.add(sealed);
+  }
+  await gitlab.close();
+  await github.close();
+});
+
+/** A runner's environment: the workflow's repository and the GitHub API root. */
+const runner = (extra: NodeJS.ProcessEnv = {}) => ({
+  env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: REPOSITORY, ...extra },
+});
+const gitlabChanges = () => gitlab.requests.filter((request) => request.method !== 'GET');
+
+describe('the Action with github-secret', () => {
+  it('rotates the token it runs with and writes the new one back to the secret it came from', async () => {
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'rotate-before': '30d',
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const newValue = run.outputs.token ?? '';
+    expect(gitlab.tokenByValue(newValue)).toMatchObject({ name: 'deploy', revoked: false });
+    expect(gitlab.token(service.id)?.revoked).toBe(true);
+    // What the next run reads: the new token, sealed for the repository's key.
+    expect(github.secretValue({ repository: REPOSITORY }, 'GITLAB_TOKEN')).toBe(newValue);
+    expect(github.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      `GET /repos/${REPOSITORY}/actions/secrets/public-key 200`,
+      `PUT /repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN 204`,
+    ]);
+    expect(run.stdout).toContain(`::add-mask::${githubToken}`);
+    expect(run.stdout).toContain(
+      `Stored the new token in GitHub Actions secret GITLAB_TOKEN in repository ${REPOSITORY}.`,
+    );
+    expect(run.stdout).not.toContain('::warning::');
+    expect(run.summary).toContain(
+      `Stored in: the masked step output "token", GitHub Actions secret GITLAB_TOKEN in repository ${REPOSITORY}.`,
+    );
+  });
+
+  it('stops before the rotation when GitHub refuses github-token at preflight (403: the workflow GITHUB_TOKEN)', async () => {
+    const workflowToken = github.issueToken({ kind: 'actions' });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': workflowToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain(
+      '::error::Checking that github-token may write GitHub Actions secret GITLAB_TOKEN in repository octo-org/deployer on',
+    );
+    expect(run.stdout).toContain('GitHub answered 403 "Resource not accessible by integration"');
+    expect(run.stdout).toContain("The workflow's own GITHUB_TOKEN can never write secrets");
+    expect(gitlabChanges()).toEqual([]);
+    expect(gitlab.token(service.id)?.revoked).toBe(false);
+    expect(run.outputs.token).toBeUndefined();
+    expect(github.secretValue({ repository: REPOSITORY }, 'GITLAB_TOKEN')).toBe(service.token);
+  });
+
+  it('when the secret write fails after the rotation, fails with exit 3 naming the secret, the token in the step output', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: `/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN`,
+      times: 10,
+      respond: { status: 403, body: { message: 'Resource not accessible by personal access token' } },
+    });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode).toBe(3);
+    expect(gitlab.tokenByValue(run.outputs.token ?? '')?.revoked).toBe(false);
+    expect(run.stdout).toContain(
+      'is stored in the masked step output "token", but not in: GitHub Actions secret',
+    );
+    expect(run.stdout).toContain('"Secrets: Read and write"');
+  });
+
+  it('retries the PUT after a 503 and still stores the token', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: `/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN`,
+      respond: { status: 503, headers: { 'retry-after': '0' }, body: { message: 'Service Unavailable' } },
+    });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(github.secretValue({ repository: REPOSITORY }, 'GITLAB_TOKEN')).toBe(run.outputs.token);
+  });
+
+  it('creates a token for another user into an environment secret', async () => {
+    const run = await runAction(
+      {
+        operation: 'create',
+        'gitlab-url': gitlab.url,
+        'gitlab-token': admin.token,
+        user: 'svc-deploy',
+        name: 'release',
+        scopes: 'read_api',
+        'github-secret': 'RELEASE_TOKEN',
+        'github-secret-environment': 'production',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(github.secretValue({ repository: REPOSITORY, environment: 'production' }, 'RELEASE_TOKEN')).toBe(
+      run.outputs.token,
+    );
+    expect(gitlab.tokenByValue(run.outputs.token ?? '')).toMatchObject({ name: 'release' });
+  });
+
+  it('keeps the selected repositories of an organization secret', async () => {
+    github.addRepository('octo-org/other');
+    github.setSecret({ org: 'octo-org' }, 'GITLAB_TOKEN', service.token, {
+      visibility: 'selected',
+      selectedRepositories: [REPOSITORY, 'octo-org/other'],
+    });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-secret-org': 'octo-org',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(github.secret({ org: 'octo-org' }, 'GITLAB_TOKEN')).toMatchObject({
+      visibility: 'selected',
+      selectedRepositoryIds: [github.repositoryId(REPOSITORY), github.repositoryId('octo-org/other')],
+    });
+    expect(github.secretValue({ org: 'octo-org' }, 'GITLAB_TOKEN')).toBe(run.outputs.token);
+  });
+
+  it.each<{ inputs: Record<string, string>; env?: NodeJS.ProcessEnv; message: string }>([
+    { inputs: { 'github-secret': 'GITLAB_TOKEN' }, message: 'Input github-secret needs github-token' },
+    {
+      inputs: {
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': 'github_pat_ForContradictions0123456789',
+        'github-secret-repository': REPOSITORY,
+        'github-secret-org': 'octo-org',
+      },
+      message: 'Inputs github-secret-repository and github-secret-org',
+    },
+    {
+      inputs: { 'github-secret': 'GITHUB_PAT', 'github-token': 'github_pat_ForContradictions0123456789' },
+      message: 'Input github-secret: expected a GitHub secret name',
+    },
+    {
+      inputs: { 'github-secret-environment': 'production' },
+      message: 'Input github-secret-environment needs github-secret',
+    },
+    {
+      inputs: { 'github-secret': 'GITLAB_TOKEN', 'github-token': 'github_pat_ForContradictions0123456789' },
+      env: { GITHUB_REPOSITORY: '' },
+      message: 'GITHUB_REPOSITORY, the default, is not set',
+    },
+  ])('refuses before any request to GitLab or GitHub: $message', async ({ inputs, env, message }) => {
+    const run = await runAction(
+      { 'gitlab-url': gitlab.url, 'gitlab-token': service.token, ...inputs },
+      runner(env),
+    );
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toContain(message);
+    expect(gitlab.requests).toEqual([]);
+    expect(github.requests).toEqual([]);
+  });
+
+  it('leaks nothing with step debug logging on, and logs the GitHub calls without values', async () => {
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      runner({ ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toContain(
+      `::debug::GitHub PUT /repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN -> 204`,
+    );
+  });
+});
+
+describe('the Action without a durable destination', () => {
+  it('warns that a self-rotation left the secret with the revoked token', async () => {
+    const run = await runAction({ 'gitlab-url': gitlab.url, 'gitlab-token': service.token }, runner());
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(
+      /::warning::gitlab-token rotated itself \(token-id self\), and the new token is only in this job's step output "token"/,
+    );
+    expect(run.stdout).toContain('Set github-secret (with github-token)');
+    expect(github.requests).toEqual([]);
+  });
+
+  it('warns on a dry run too, and not when nothing was due', async () => {
+    const dry = await runAction(
+      { 'gitlab-url': gitlab.url, 'gitlab-token': service.token, 'dry-run': 'true' },
+      runner(),
+    );
+    expect(dry.stdout).toMatch(/::warning::A real run would rotate gitlab-token itself/);
+    const notDue = await runAction(
+      { 'gitlab-url': gitlab.url, 'gitlab-token': service.token, 'rotate-before': '2d' },
+      runner(),
+    );
+    expect(notDue.exitCode).toBe(0);
+    expect(notDue.stdout).not.toContain('::warning::');
+  });
+});
+
+describe('the bundle', () => {
+  it('keeps Octokit and the encryption out of the main entry: they are chunks loaded only for github-secret', () => {
+    const main = readFileSync(ACTION_MAIN, 'utf8');
+    expect(main).not.toContain('octokit-core.js');
+    expect(main).not.toContain('TweetNaCl');
+    const chunks = readdirSync(join(ACTION_MAIN, '..')).filter((name) => /^\d+\.index\.js$/.test(name));
+    const text = chunks.map((name) => readFileSync(join(ACTION_MAIN, '..', name), 'utf8')).join('\n');
+    expect(text).toContain('octokit-core.js');
+    expect(text).toContain('TweetNaCl');
+  });
+});
+
+describe('secrets', () => {
+  it('no GitLab token, GitHub token or sealed value reached any output of any run above', () => {
+    expect(everySecret.size).toBeGreaterThan(15);
+    expect(transcript.length).toBeGreaterThan(20);
+    expect(findLeaks(transcript.join('\n'), everySecret)).toEqual([]);
+  });
+});
+
+afterAll(() => {
+  transcript.length = 0;
+});

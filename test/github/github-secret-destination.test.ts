@@ -1,0 +1,424 @@
+/**
+ * The github-secret destination against the GitHub emulator, through the real Octokit client: what it sends, what it
+ * stores, what it says when GitHub refuses, and that no message carries the value, its sealed form or github-token.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Destination } from '../../src/core/destinations/destination.js';
+import { DestinationFailure, InputError, UnchangedFailure } from '../../src/core/errors.js';
+import type { NewPersonalAccessToken } from '../../src/core/gitlab-api.js';
+import { createLogger } from '../../src/core/logger.js';
+import type { GithubSecretScope } from '../../src/core/options.js';
+import { SecretRegistry } from '../../src/core/redact.js';
+import { githubApiUrl, githubSecretDestination } from '../../src/github/github-secret-destination.js';
+import type { GithubRetryPolicy } from '../../src/github/github-secrets-api.js';
+import { startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
+
+const NEW_TOKEN: NewPersonalAccessToken = {
+  id: 42,
+  name: 'deploy',
+  description: null,
+  revoked: false,
+  active: true,
+  scopes: ['api'],
+  userId: 7,
+  createdAt: '2026-11-27T06:00:00Z',
+  lastUsedAt: null,
+  expiresAt: '2027-02-25',
+  token: 'glpat-NewTokenValue-0123456789ab',
+};
+
+let github: GithubEmulator;
+let lines: string[];
+let sleeps: number[];
+
+beforeEach(async () => {
+  github = await startGithubEmulator();
+  github.addRepository('octo-org/deployer', { environments: ['production', 'eu/west'] });
+  github.addOrganization('octo-org');
+  lines = [];
+  sleeps = [];
+});
+afterEach(async () => {
+  await github.close();
+});
+
+function destination(
+  token: string,
+  scope: GithubSecretScope = { kind: 'repository', repository: undefined },
+  options: {
+    name?: string;
+    apiUrl?: string;
+    defaultRepository?: string | undefined;
+    retryPolicy?: GithubRetryPolicy;
+  } = {},
+): Destination {
+  const secrets = new SecretRegistry();
+  const log = createLogger(
+    {
+      info: (line) => lines.push(`info: ${line}`),
+      warn: (line) => lines.push(`warn: ${line}`),
+      error: (line) => lines.push(`error: ${line}`),
+      debug: (line) => lines.push(`debug: ${line}`),
+      mask: () => undefined,
+    },
+    secrets,
+  );
+  return githubSecretDestination(
+    { name: options.name ?? 'GITLAB_TOKEN', scope, token },
+    {
+      apiUrl: options.apiUrl ?? github.url,
+      defaultRepository: 'defaultRepository' in options ? options.defaultRepository : 'octo-org/deployer',
+      log,
+      sleep: (ms) => {
+        sleeps.push(ms);
+        return Promise.resolve();
+      },
+      random: () => 0.5,
+      ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),
+    },
+  );
+}
+
+const repoWriter = () =>
+  github.issueToken({ grants: [{ repository: 'octo-org/deployer', secrets: 'write' }] });
+const puts = () => github.requests.filter((request) => request.method === 'PUT');
+
+/** The error a call threw, after checking that no secret of the run is in its message or in any log line. */
+async function failure(call: Promise<unknown>, secrets: string[]): Promise<Error> {
+  const error = await call.then(
+    () => expect.fail('expected a failure'),
+    (caught: unknown) => caught as Error,
+  );
+  const everything = [error.message, ...lines].join('\n');
+  for (const secret of [...secrets, NEW_TOKEN.token]) expect(everything).not.toContain(secret);
+  for (const request of puts()) {
+    expect(everything).not.toContain((request.body as { encrypted_value: string }).encrypted_value);
+  }
+  return error;
+}
+
+describe('a repository secret', () => {
+  it('reads the public key at preflight, then PUTs the sealed value with its key_id, which GitHub opens to the token', async () => {
+    const token = repoWriter();
+    const target = destination(token);
+    expect(target.description).toBe('GitHub Actions secret GITLAB_TOKEN in repository octo-org/deployer');
+    expect(target.durable).toBe(true);
+
+    await target.preflight();
+    expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /repos/octo-org/deployer/actions/secrets/public-key',
+    ]);
+    await target.write(NEW_TOKEN);
+
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+    const [put] = puts();
+    expect(put).toMatchObject({
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      status: 201,
+      scheme: 'token',
+      body: { key_id: github.publicKey({ repository: 'octo-org/deployer' }).keyId },
+    });
+    expect(Object.keys(put?.body as object).sort()).toEqual(['encrypted_value', 'key_id']);
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
+  it('updates an existing secret in place (204) and a second write replaces the value', async () => {
+    github.setSecret({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN', 'glpat-old-value-000000000000');
+    const target = destination(repoWriter());
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(puts().map((request) => request.status)).toEqual([204]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('writes to another repository named by github-secret-repository', async () => {
+    github.addRepository('octo-org/other');
+    const token = github.issueToken({ grants: [{ repository: 'octo-org/other', secrets: 'write' }] });
+    const target = destination(token, {
+      kind: 'repository',
+      repository: { owner: 'octo-org', name: 'other' },
+    });
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(github.secretValue({ repository: 'octo-org/other' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('works with a GitHub Enterprise Server API root (/api/v3)', async () => {
+    const target = destination(repoWriter(), undefined, { apiUrl: `${github.url}/api/v3` });
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('without GITHUB_REPOSITORY and without github-secret-repository, is an input error before any request', () => {
+    expect(() => destination(repoWriter(), undefined, { defaultRepository: undefined })).toThrow(InputError);
+    expect(() => destination(repoWriter(), undefined, { defaultRepository: undefined })).toThrow(
+      /needs github-secret-repository \(owner\/name\) or github-secret-org: GITHUB_REPOSITORY, the default, is not set/,
+    );
+    expect(github.requests).toEqual([]);
+  });
+});
+
+describe('an environment secret', () => {
+  it('goes to the environment, its name URL-encoded', async () => {
+    const token = github.issueToken({
+      grants: [{ repository: 'octo-org/deployer', secrets: 'write', environments: 'write' }],
+    });
+    const target = destination(token, { kind: 'environment', repository: undefined, environment: 'eu/west' });
+    expect(target.description).toBe(
+      'GitHub Actions secret GITLAB_TOKEN in environment "eu/west" of repository octo-org/deployer',
+    );
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(puts()[0]?.path).toBe('/repos/octo-org/deployer/environments/eu%2Fwest/secrets/GITLAB_TOKEN');
+    expect(
+      github.secretValue({ repository: 'octo-org/deployer', environment: 'eu/west' }, 'GITLAB_TOKEN'),
+    ).toBe(NEW_TOKEN.token);
+    expect(github.secret({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBeUndefined();
+  });
+
+  it('that does not exist stops at preflight, naming the environment', async () => {
+    const token = github.issueToken({
+      grants: [{ repository: 'octo-org/deployer', secrets: 'write', environments: 'write' }],
+    });
+    const error = await failure(
+      destination(token, { kind: 'environment', repository: undefined, environment: 'staging' }).preflight(),
+      [token],
+    );
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(error.message).toContain('GitHub answered 404');
+    expect(error.message).toContain('its environment "staging" does not exist');
+  });
+});
+
+describe('an organization secret', () => {
+  const orgWriter = () => github.issueToken({ grants: [{ org: 'octo-org', secrets: 'write' }] });
+
+  it('keeps "selected" visibility and every selected repository, across pages', async () => {
+    const names = Array.from({ length: 130 }, (_, index) => `octo-org/app-${index}`);
+    for (const name of names) github.addRepository(name);
+    github.setSecret({ org: 'octo-org' }, 'GITLAB_TOKEN', 'glpat-old-value-000000000000', {
+      visibility: 'selected',
+      selectedRepositories: names,
+    });
+    const target = destination(orgWriter(), { kind: 'organization', org: 'octo-org' });
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+
+    const stored = github.secret({ org: 'octo-org' }, 'GITLAB_TOKEN');
+    expect(stored?.visibility).toBe('selected');
+    expect(stored?.selectedRepositoryIds).toEqual(names.map((name) => github.repositoryId(name)));
+    expect(github.secretValue({ org: 'octo-org' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+    expect(
+      github.requests.filter((request) => request.path.endsWith('/repositories')).map((r) => r.query.page),
+    ).toEqual(['1', '2']);
+  });
+
+  it('keeps "private" visibility', async () => {
+    github.setSecret({ org: 'octo-org' }, 'GITLAB_TOKEN', 'glpat-old-value-000000000000', {
+      visibility: 'private',
+    });
+    const target = destination(orgWriter(), { kind: 'organization', org: 'octo-org' });
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(puts()[0]?.body).toMatchObject({ visibility: 'private' });
+    expect(puts()[0]?.body).not.toHaveProperty('selected_repository_ids');
+    expect(github.secret({ org: 'octo-org' }, 'GITLAB_TOKEN')?.visibility).toBe('private');
+  });
+
+  it('that does not exist yet stops at preflight: gitlab-pat never chooses who may read a token', async () => {
+    const token = orgWriter();
+    const error = await failure(destination(token, { kind: 'organization', org: 'octo-org' }).preflight(), [
+      token,
+    ]);
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(error.message).toContain('organization octo-org has no secret GITLAB_TOKEN');
+    expect(error.message).toContain('create GITLAB_TOKEN once');
+    expect(puts()).toEqual([]);
+  });
+});
+
+describe('refusals say what to fix, and never carry a secret', () => {
+  it("the workflow's GITHUB_TOKEN: 403 at preflight, saying it can never write secrets", async () => {
+    const token = github.issueToken({ kind: 'actions' });
+    const error = await failure(destination(token).preflight(), [token]);
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(error.message).toContain(
+      `Checking that github-token may write GitHub Actions secret GITLAB_TOKEN in repository octo-org/deployer on ${github.url} failed: GitHub answered 403 "Resource not accessible by integration".`,
+    );
+    expect(error.message).toContain('"Secrets: Read and write" on octo-org/deployer');
+    expect(error.message).toContain("The workflow's own GITHUB_TOKEN can never write secrets");
+  });
+
+  it('a token that cannot see the repository: 404 naming the repository and github-secret-repository', async () => {
+    const token = github.issueToken({ grants: [{ repository: 'octo-org/elsewhere', secrets: 'write' }] });
+    const error = await failure(destination(token).preflight(), [token]);
+    expect(error.message).toContain('GitHub answered 404 "Not Found"');
+    expect(error.message).toContain(
+      'Repository octo-org/deployer does not exist or github-token cannot see it: check github-secret-repository',
+    );
+  });
+
+  it('an unknown token: 401, saying to replace it', async () => {
+    const token = 'github_pat_NotIssuedByTheEmulator0123456789';
+    const error = await failure(destination(token).preflight(), [token]);
+    expect(error.message).toContain('GitHub answered 401 "Bad credentials"');
+    expect(error.message).toContain('github-token was refused: it is expired, revoked or mistyped');
+  });
+
+  it('a classic token without the repo scope stops at preflight even where it may read the key', async () => {
+    github.addRepository('octo-org/public-app', { visibility: 'public' });
+    const token = github.issueToken({ kind: 'classic', scopes: ['public_repo', 'workflow'] });
+    const error = await failure(
+      destination(token, {
+        kind: 'repository',
+        repository: { owner: 'octo-org', name: 'public-app' },
+      }).preflight(),
+      [token],
+    );
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(error.message).toContain(
+      'github-token is a classic token with the scopes public_repo, workflow, but writing repository secrets needs the repo scope',
+    );
+  });
+
+  it('a classic token with repo passes', async () => {
+    const target = destination(github.issueToken({ kind: 'classic', scopes: ['repo'] }));
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('a fine-grained token that may only read secrets passes preflight (GitHub cannot tell), and the write says why it failed', async () => {
+    const token = github.issueToken({ grants: [{ repository: 'octo-org/deployer', secrets: 'read' }] });
+    const target = destination(token);
+    await target.preflight();
+    const error = await failure(target.write(NEW_TOKEN), [token]);
+    expect(error).toBeInstanceOf(DestinationFailure);
+    expect(error.message).toContain(
+      'Writing GitHub Actions secret GITLAB_TOKEN in repository octo-org/deployer on',
+    );
+    expect(error.message).toContain('GitHub answered 403 "Resource not accessible by personal access token"');
+    expect(error.message).toContain('"Secrets: Read and write"');
+  });
+
+  it('a key that changed between preflight and write: 422, saying to run again', async () => {
+    const token = repoWriter();
+    const target = destination(token);
+    await target.preflight();
+    github.rotateKey({ repository: 'octo-org/deployer' });
+    const error = await failure(target.write(NEW_TOKEN), [token]);
+    expect(error).toBeInstanceOf(DestinationFailure);
+    expect(error.message).toContain('GitHub answered 422');
+    expect(error.message).toContain('public key for repository octo-org/deployer may have changed');
+  });
+});
+
+describe('retries', () => {
+  it('resends the PUT (idempotent) after 502 and 503, with backoff, and stores the value once', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      times: 2,
+      respond: { status: 502, body: { message: 'Server Error' } },
+    });
+    const target = destination(repoWriter());
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(puts().map((request) => request.status)).toEqual([502, 502, 201]);
+    expect(sleeps).toEqual([600, 1100]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('honours Retry-After on a 429 and on a secondary rate limit (403 with Retry-After)', async () => {
+    github.faults.inject({
+      method: 'GET',
+      path: '/repos/octo-org/deployer/actions/secrets/public-key',
+      respond: { status: 429, headers: { 'retry-after': '3' }, body: { message: 'Too Many Requests' } },
+    });
+    github.faults.inject({
+      method: 'PUT',
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      respond: {
+        status: 403,
+        headers: { 'retry-after': '2' },
+        body: { message: 'You have exceeded a secondary rate limit.' },
+      },
+    });
+    const target = destination(repoWriter());
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(sleeps).toEqual([3000, 2000]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('retries a lost answer to the PUT: the secret is written once more, with the same result', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      afterCommit: 'drop',
+    });
+    const target = destination(repoWriter());
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(puts().map((request) => request.status)).toEqual([0, 204]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('resends a PUT whose answer never came, after its attempt timed out', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      afterCommit: 'hang',
+    });
+    const target = destination(repoWriter(), undefined, {
+      retryPolicy: {
+        maxAttempts: 4,
+        budgetMs: 60_000,
+        baseDelayMs: 1_000,
+        maxDelayMs: 10_000,
+        attemptTimeoutMs: 300,
+      },
+    });
+    await target.preflight();
+    await target.write(NEW_TOKEN);
+    expect(puts().map((request) => request.status)).toEqual([0, 204]);
+    expect(lines.join('\n')).toContain(
+      'debug: GitHub PUT /repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN -> no answer (no answer in time)',
+    );
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('gives up after 4 attempts and says so', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      times: 10,
+      respond: { status: 503, body: { message: 'Service Unavailable' } },
+    });
+    const token = repoWriter();
+    const target = destination(token);
+    await target.preflight();
+    const error = await failure(target.write(NEW_TOKEN), [token]);
+    expect(error).toBeInstanceOf(DestinationFailure);
+    expect(puts()).toHaveLength(4);
+    expect(error.message).toContain('GitHub answered 503 "Service Unavailable" (gave up after 4 attempts)');
+    expect(error.message).toContain('GitHub had a problem; run again later.');
+  });
+
+  it('does not retry a refusal', async () => {
+    const token = github.issueToken({ kind: 'actions' });
+    await failure(destination(token).preflight(), [token]);
+    expect(github.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+});
+
+describe('GITHUB_API_URL', () => {
+  it('is the API root when set (GitHub Enterprise Server), without a trailing slash', () => {
+    expect(githubApiUrl({ GITHUB_API_URL: 'https://ghe.example.com/api/v3/' })).toBe(
+      'https://ghe.example.com/api/v3',
+    );
+    expect(githubApiUrl({})).toBe('https://api.github.com');
+  });
+});
