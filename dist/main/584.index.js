@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/@octokit/core/dist-src/index.js + 13 modules
 var dist_src = __webpack_require__(5194);
+// EXTERNAL MODULE: ./src/core/retry-policy.ts
+var retry_policy = __webpack_require__(7444);
 ;// CONCATENATED MODULE: ./src/version.ts
 /** Kept equal to package.json's version by a test (bundling package.json would put all of it in dist/). */
 const VERSION = '0.1.0';
@@ -34,6 +36,8 @@ var github_request_error = __webpack_require__(6263);
 
 
 
+
+/** GitHub's own numbers: fewer attempts than for GitLab, as only one secret write hangs on them. */
 const DEFAULT_GITHUB_RETRY_POLICY = {
     maxAttempts: 4,
     budgetMs: 60_000,
@@ -154,29 +158,15 @@ function createCaller(octokit, env) {
             const retryable = failure.status === undefined || failure.status >= 500 || failure.rateLimited;
             if (!retryable)
                 throw failure;
-            const wait = nextWait(env, attempt, started, failure);
-            if (typeof wait === 'string') {
-                throw new github_request_error/* GithubRequestError */.J(failure.method, failure.endpoint, failure.status, failure.detail, failure.rateLimit, wait);
+            const retryAfterSeconds = (0,retry_policy/* parseRetryAfter */.mu)(failure.rateLimit.retryAfter, undefined);
+            const decision = (0,retry_policy/* decideRetry */.tE)(env.policy, env, { attempt, startedMs: started, retryAfterSeconds }, 'GitHub');
+            if ('giveUp' in decision) {
+                throw new github_request_error/* GithubRequestError */.J(failure.method, failure.endpoint, failure.status, failure.detail, failure.rateLimit, decision.giveUp);
             }
-            env.log.debug(`retrying GitHub ${method} ${path} in ${Math.round(wait / 100) / 10} s`);
-            await env.sleep(wait);
+            env.log.debug(`retrying GitHub ${method} ${path} in ${Math.round(decision.waitMs / 100) / 10} s`);
+            await env.sleep(decision.waitMs);
         }
     };
-}
-/** Milliseconds before the next attempt, or why there is none. */
-function nextWait(env, attempt, started, failure) {
-    const { policy } = env;
-    if (attempt >= policy.maxAttempts)
-        return `gave up after ${attempt} attempts`;
-    const retryAfter = failure.rateLimit.retryAfter;
-    const wait = retryAfter !== undefined && /^\d+$/.test(retryAfter.trim())
-        ? Number(retryAfter.trim()) * 1000
-        : Math.round(env.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))) + 100;
-    const remaining = policy.budgetMs - (env.nowMs() - started);
-    if (wait > remaining) {
-        return `the next attempt would be in ${Math.ceil(wait / 1000)} s, beyond the ${Math.round(policy.budgetMs / 1000)} s retry budget`;
-    }
-    return wait;
 }
 /** Only status, GitHub's message and the rate-limit headers survive; Octokit's error (with the request) is dropped. */
 function toRequestError(method, endpoint, error) {

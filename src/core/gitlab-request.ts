@@ -6,26 +6,7 @@
  * for variable writes, the new token).
  */
 import type { Logger } from './logger.js';
-
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts: number;
-  /** Total time all attempts and waits of one call may take. */
-  readonly budgetMs: number;
-  /** Backoff without `Retry-After`: base * 2^attempt, capped, with full jitter. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** One attempt's timeout. A POST that times out has an unknown outcome. */
-  readonly attemptTimeoutMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 5,
-  budgetMs: 90_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 20_000,
-  attemptTimeoutMs: 30_000,
-};
+import { decideRetry, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -133,9 +114,16 @@ export function createRequestHandler(env: RequestEnvironment) {
       } catch (error) {
         const failure = toNetworkError(method, shownEndpoint, error);
         env.log.debug(`${method} ${shownEndpoint}${url.search} -> no answer (${failure.reason})`);
-        const wait = retryable ? nextWait(env, attempt, started, undefined) : undefined;
-        if (wait === undefined) throw failure;
-        await env.sleep(wait);
+        const decision = retryable
+          ? decideRetry(
+              env.policy,
+              env,
+              { attempt, startedMs: started, retryAfterSeconds: undefined },
+              'GitLab',
+            )
+          : undefined;
+        if (decision === undefined || 'giveUp' in decision) throw failure;
+        await env.sleep(decision.waitMs);
         continue;
       }
       const serverDate = response.headers.get('date');
@@ -151,10 +139,15 @@ export function createRequestHandler(env: RequestEnvironment) {
       const answer = await readAnswer(response);
       const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), serverDate);
       if (retryable && RETRYABLE_STATUSES.has(response.status)) {
-        const wait = nextWait(env, attempt, started, retryAfterSeconds);
-        if (wait !== undefined) {
-          env.log.debug(`retrying ${method} ${shownEndpoint} in ${Math.round(wait / 100) / 10} s`);
-          await env.sleep(wait);
+        const decision = decideRetry(
+          env.policy,
+          env,
+          { attempt, startedMs: started, retryAfterSeconds },
+          'GitLab',
+        );
+        if ('waitMs' in decision) {
+          env.log.debug(`retrying ${method} ${shownEndpoint} in ${Math.round(decision.waitMs / 100) / 10} s`);
+          await env.sleep(decision.waitMs);
           continue;
         }
         throw new GitlabHttpError(
@@ -163,45 +156,12 @@ export function createRequestHandler(env: RequestEnvironment) {
           response.status,
           answer,
           retryAfterSeconds,
-          exhaustionReason(env, attempt, started, retryAfterSeconds),
+          decision.giveUp,
         );
       }
       throw new GitlabHttpError(method, shownEndpoint, response.status, answer, retryAfterSeconds, undefined);
     }
   };
-}
-
-/** Milliseconds to wait before the next attempt, or undefined when the attempts or the time budget are used up. */
-function nextWait(
-  env: RequestEnvironment,
-  attempt: number,
-  started: number,
-  retryAfterSeconds: number | undefined,
-): number | undefined {
-  if (attempt >= env.policy.maxAttempts) return undefined;
-  const wait =
-    retryAfterSeconds !== undefined
-      ? retryAfterSeconds * 1000
-      : Math.round(
-          env.random() * Math.min(env.policy.maxDelayMs, env.policy.baseDelayMs * 2 ** (attempt - 1)),
-        ) + 100;
-  const remaining = env.policy.budgetMs - (env.nowMs() - started);
-  return wait <= remaining ? wait : undefined;
-}
-
-function exhaustionReason(
-  env: RequestEnvironment,
-  attempt: number,
-  started: number,
-  retryAfterSeconds: number | undefined,
-): string {
-  const budgetSeconds = Math.round(env.policy.budgetMs / 1000);
-  if (attempt >= env.policy.maxAttempts) return `gave up after ${attempt} attempts`;
-  if (retryAfterSeconds !== undefined) {
-    const remaining = Math.max(0, Math.round((env.policy.budgetMs - (env.nowMs() - started)) / 1000));
-    return `GitLab asked to wait ${retryAfterSeconds} s (Retry-After), more than the ${remaining} s left of the ${budgetSeconds} s retry budget`;
-  }
-  return `the ${budgetSeconds} s retry budget ran out after ${attempt} attempts`;
 }
 
 function toNetworkError(method: string, endpoint: string, error: unknown): GitlabNetworkError {
@@ -219,16 +179,6 @@ function toNetworkError(method: string, endpoint: string, error: unknown): Gitla
         ? cause.message.slice(0, 120)
         : 'connection failed';
   return new GitlabNetworkError(method, endpoint, 'connection', detail);
-}
-
-/** `Retry-After` is either seconds or an HTTP date (relative to GitLab's own `Date`, not our clock). */
-export function parseRetryAfter(value: string | null, serverDate: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const at = Date.parse(value);
-  if (Number.isNaN(at)) return undefined;
-  const reference = serverDate ? Date.parse(serverDate) : Date.now();
-  return Math.max(0, Math.ceil((at - (Number.isNaN(reference) ? Date.now() : reference)) / 1000));
 }
 
 async function readAnswer(response: Response): Promise<GitlabAnswer> {

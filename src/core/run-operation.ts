@@ -7,7 +7,7 @@ import type { Destination } from './destinations/destination.js';
 import { gitlabVariableDestination } from './destinations/gitlab-variable.js';
 import { InputError } from './errors.js';
 import { createGitlabApi, type GitlabApi } from './gitlab-api.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './gitlab-request.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { Logger } from './logger.js';
 import { createToken } from './operations/create.js';
 import type { OperationContext } from './operations/context.js';

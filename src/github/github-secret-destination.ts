@@ -17,9 +17,9 @@ import {
   type GithubSecretTarget,
 } from '../core/options.js';
 import { describeGithubError, type GithubAdviceKey } from './github-request-error.js';
+import type { RetryPolicy } from '../core/retry-policy.js';
 import type {
   GithubPublicKey,
-  GithubRetryPolicy,
   GithubSecretPlace,
   GithubSecretsApi,
   OrgSecretAccess,
@@ -36,7 +36,7 @@ export interface GithubSecretDependencies {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly nowMs?: () => number;
   readonly random?: () => number;
-  readonly retryPolicy?: GithubRetryPolicy;
+  readonly retryPolicy?: RetryPolicy;
 }
 
 /** The REST root from the runner's GITHUB_API_URL (GitHub Enterprise Server sets its own), without a trailing slash. */

@@ -7,6 +7,7 @@
  */
 import { Octokit } from '@octokit/core';
 import type { Logger } from '../core/logger.js';
+import { decideRetry, parseRetryAfter, type RetryPolicy } from '../core/retry-policy.js';
 import type { GithubRepositoryRef } from '../core/options.js';
 import { VERSION } from '../version.js';
 import { GithubRequestError } from './github-request-error.js';
@@ -17,18 +18,8 @@ export type GithubSecretPlace =
   | { readonly kind: 'environment'; readonly repository: GithubRepositoryRef; readonly environment: string }
   | { readonly kind: 'organization'; readonly org: string };
 
-export interface GithubRetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts: number;
-  /** Total time the attempts and waits of one call may take. */
-  readonly budgetMs: number;
-  /** Backoff without `Retry-After`: base * 2^attempt, capped, with full jitter. */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  readonly attemptTimeoutMs: number;
-}
-
-export const DEFAULT_GITHUB_RETRY_POLICY: GithubRetryPolicy = {
+/** GitHub's own numbers: fewer attempts than for GitLab, as only one secret write hangs on them. */
+export const DEFAULT_GITHUB_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
   budgetMs: 60_000,
   baseDelayMs: 1_000,
@@ -44,7 +35,7 @@ export interface GithubApiEnvironment {
   readonly sleep: (ms: number) => Promise<void>;
   readonly nowMs: () => number;
   readonly random: () => number;
-  readonly policy: GithubRetryPolicy;
+  readonly policy: RetryPolicy;
 }
 
 export interface GithubPublicKey {
@@ -203,42 +194,27 @@ function createCaller(octokit: Octokit, env: GithubApiEnvironment) {
       env.log.debug(`GitHub ${method} ${path} -> ${failure.status ?? `no answer (${failure.detail})`}`);
       const retryable = failure.status === undefined || failure.status >= 500 || failure.rateLimited;
       if (!retryable) throw failure;
-      const wait = nextWait(env, attempt, started, failure);
-      if (typeof wait === 'string') {
+      const retryAfterSeconds = parseRetryAfter(failure.rateLimit.retryAfter, undefined);
+      const decision = decideRetry(
+        env.policy,
+        env,
+        { attempt, startedMs: started, retryAfterSeconds },
+        'GitHub',
+      );
+      if ('giveUp' in decision) {
         throw new GithubRequestError(
           failure.method,
           failure.endpoint,
           failure.status,
           failure.detail,
           failure.rateLimit,
-          wait,
+          decision.giveUp,
         );
       }
-      env.log.debug(`retrying GitHub ${method} ${path} in ${Math.round(wait / 100) / 10} s`);
-      await env.sleep(wait);
+      env.log.debug(`retrying GitHub ${method} ${path} in ${Math.round(decision.waitMs / 100) / 10} s`);
+      await env.sleep(decision.waitMs);
     }
   };
-}
-
-/** Milliseconds before the next attempt, or why there is none. */
-function nextWait(
-  env: GithubApiEnvironment,
-  attempt: number,
-  started: number,
-  failure: GithubRequestError,
-): number | string {
-  const { policy } = env;
-  if (attempt >= policy.maxAttempts) return `gave up after ${attempt} attempts`;
-  const retryAfter = failure.rateLimit.retryAfter;
-  const wait =
-    retryAfter !== undefined && /^\d+$/.test(retryAfter.trim())
-      ? Number(retryAfter.trim()) * 1000
-      : Math.round(env.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1))) + 100;
-  const remaining = policy.budgetMs - (env.nowMs() - started);
-  if (wait > remaining) {
-    return `the next attempt would be in ${Math.ceil(wait / 1000)} s, beyond the ${Math.round(policy.budgetMs / 1000)} s retry budget`;
-  }
-  return wait;
 }
 
 /** Only status, GitHub's message and the rate-limit headers survive; Octokit's error (with the request) is dropped. */

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/core/logger.js';
 import type { GithubSecretScope } from '../../src/core/options.js';
 import { SecretRegistry } from '../../src/core/redact.js';
 import { githubApiUrl, githubSecretDestination } from '../../src/github/github-secret-destination.js';
-import type { GithubRetryPolicy } from '../../src/github/github-secrets-api.js';
+import type { RetryPolicy } from '../../src/core/retry-policy.js';
 import { startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
 
 const NEW_TOKEN: NewPersonalAccessToken = {
@@ -49,7 +49,7 @@ function destination(
     name?: string;
     apiUrl?: string;
     defaultRepository?: string | undefined;
-    retryPolicy?: GithubRetryPolicy;
+    retryPolicy?: RetryPolicy;
   } = {},
 ): Destination {
   const secrets = new SecretRegistry();

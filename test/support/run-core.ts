@@ -5,7 +5,7 @@
 import type { Clock } from '../../src/core/clock.js';
 import type { Destination } from '../../src/core/destinations/destination.js';
 import type { PatError } from '../../src/core/errors.js';
-import type { RetryPolicy } from '../../src/core/gitlab-request.js';
+import type { RetryPolicy } from '../../src/core/retry-policy.js';
 import { createLogger, type LogSink } from '../../src/core/logger.js';
 import type { OperationResult } from '../../src/core/operations/result.js';
 import { parseOptions, type RawOptions } from '../../src/core/options.js';
