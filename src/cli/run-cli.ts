@@ -40,6 +40,8 @@ export function processIo(): CliIo {
 export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise<ExitCode> {
   let debug = false;
   let operation: string | undefined;
+  // The value handed to --print-token: printed on failure too, since the message then says it is on stdout.
+  let printed: string | undefined;
   const log: Logger = createLogger(
     {
       info: (line) => io.stderr(`${line}\n`),
@@ -75,7 +77,6 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
       );
     }
 
-    let printed: string | undefined;
     const result = await runOperation(options, {
       log,
       outputs: () =>
@@ -101,7 +102,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     reportFailure(error, log);
     const exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
     // Scripts read stdout: a failure is JSON too, with the token that changed, if one did (never its value).
-    io.stdout(`${JSON.stringify(failureJson(error, exitCode, operation), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(failureJson(error, exitCode, operation, printed), null, 2)}\n`);
     return exitCode;
   }
 }
@@ -110,6 +111,7 @@ function failureJson(
   error: unknown,
   exitCode: ExitCode,
   operation: string | undefined,
+  printedToken: string | undefined,
 ): Record<string, unknown> {
   const json: Record<string, unknown> = { operation: operation ?? null, 'exit-code': exitCode };
   const changed = error instanceof PatError ? error.changedToken : undefined;
@@ -119,6 +121,7 @@ function failureJson(
     json['expires-at'] = changed.expiresAt;
     json['stored-in'] = changed.storedIn;
   }
+  if (printedToken !== undefined) json.token = printedToken;
   return json;
 }
 

@@ -134,6 +134,32 @@ describe('the Action', () => {
     expect(gitlab.token(created?.id ?? 0)?.revoked).toBe(true);
   });
 
+  it('still revokes a revoke-after-job token when storing it failed', async () => {
+    gitlab.addProject({ path: 'platform/deployer' });
+    gitlab.faults.inject({
+      method: 'POST',
+      path: '/api/v4/projects/*/variables',
+      times: 20,
+      respond: { status: 403, body: { message: '403 Forbidden' } },
+    });
+    const run = await runAction({
+      operation: 'create',
+      'gitlab-url': gitlab.url,
+      'gitlab-token': admin.token,
+      user: 'svc-deploy',
+      name: 'job-only',
+      scopes: 'read_api',
+      'expires-in': '1d',
+      'variable-key': 'JOB_TOKEN',
+      'variable-project': 'platform/deployer',
+      'revoke-after-job': 'true',
+    });
+    expect(run.exitCode).toBe(3);
+    const created = gitlab.tokenByValue(run.outputs.token ?? '');
+    expect(run.state['revoke-token-id']).toBe(String(created?.id));
+    expect(run.outputs['token-id']).toBe(String(created?.id));
+  });
+
   it('revokes a token, and treats an already revoked one as done', async () => {
     const first = await runAction({
       operation: 'revoke',
@@ -379,6 +405,8 @@ describe('the CLI', () => {
       'token-name': 'deploy',
       'expires-at': fresh?.expiresAt,
       'stored-in': ['stdout (--print-token)'],
+      // Where the message says the token is, it is.
+      token: fresh?.value,
     });
   });
 
