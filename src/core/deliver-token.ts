@@ -7,7 +7,7 @@ import type { Destination } from './destinations/destination.js';
 import { describeGitlabError } from './describe-error.js';
 import { DestinationFailure, OutcomeUnknown, PatError, type ChangedToken } from './errors.js';
 import type { NewPersonalAccessToken } from './gitlab-api.js';
-import type { OperationContext } from './operations/context.js';
+import type { OperationContext } from './operation-context.js';
 import { describeToken } from './resolve-token.js';
 
 export async function preflightDestinations(context: OperationContext): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { UnchangedFailure } from './errors.js';
 import type { GitlabUser, PersonalAccessToken } from './gitlab-api.js';
-import { callGitlab, type OperationContext } from './operations/context.js';
+import { callGitlab, type OperationContext } from './operation-context.js';
 import type { TokenTarget, UserRef } from './options.js';
 
 export function describeToken(token: PersonalAccessToken): string {

@@ -10,7 +10,7 @@ import { createGitlabApi, type GitlabApi } from './gitlab-api.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import type { Logger } from './logger.js';
 import { createToken } from './operations/create.js';
-import type { OperationContext } from './operations/context.js';
+import type { OperationContext } from './operation-context.js';
 import { getToken } from './operations/get.js';
 import { listTokens } from './operations/list.js';
 import type { OperationResult } from './operations/result.js';

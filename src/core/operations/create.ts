@@ -8,7 +8,7 @@ import { GitlabNetworkError } from '../gitlab-request.js';
 import { resolveUser } from '../resolve-token.js';
 import { SELF_SERVICE_SCOPES } from '../scopes.js';
 import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from './context.js';
+import { callGitlab, type OperationContext } from '../operation-context.js';
 import type { OperationResult } from './result.js';
 
 const DEFAULT_CREATE_LIFETIME = { amount: 30, unit: 'd', text: '30d (the default)' } as const;

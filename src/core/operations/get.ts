@@ -1,6 +1,6 @@
 import { describeToken, resolveToken } from '../resolve-token.js';
 import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from './context.js';
+import { callGitlab, type OperationContext } from '../operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function getToken(context: OperationContext): Promise<OperationResult> {

@@ -1,7 +1,7 @@
 import { expiresWithin, utcDate } from '../expiry.js';
 import { resolveUser } from '../resolve-token.js';
 import { toTokenView, type TokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from './context.js';
+import { callGitlab, type OperationContext } from '../operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function listTokens(context: OperationContext): Promise<OperationResult> {

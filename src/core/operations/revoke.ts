@@ -3,7 +3,7 @@ import { UnchangedFailure } from '../errors.js';
 import type { PersonalAccessToken } from '../gitlab-api.js';
 import { describeToken, resolveToken } from '../resolve-token.js';
 import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from './context.js';
+import { callGitlab, type OperationContext } from '../operation-context.js';
 import type { OperationResult } from './result.js';
 
 /** Revoking is idempotent from the user's point of view: a token that is already revoked is done. */

@@ -15,7 +15,7 @@ import { preflightRecovery } from '../rotation/recover-lost-rotation.js';
 import type { RotationPlan } from '../rotation/rotation-plan.js';
 import { hasAnyScope, SELF_ROTATE_SCOPES } from '../scopes.js';
 import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from './context.js';
+import { callGitlab, type OperationContext } from '../operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function rotateToken(context: OperationContext): Promise<OperationResult> {

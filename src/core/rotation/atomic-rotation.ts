@@ -7,7 +7,7 @@ import { credentialProblem, describeGitlabError, httpStatus } from '../describe-
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import type { NewPersonalAccessToken } from '../gitlab-api.js';
 import { GitlabNetworkError } from '../gitlab-request.js';
-import type { OperationContext } from '../operations/context.js';
+import type { OperationContext } from '../operation-context.js';
 import { recoverLostRotation } from './recover-lost-rotation.js';
 import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
 import { verifyNewToken } from './verify-new-token.js';

@@ -6,7 +6,7 @@
 import { describeGitlabError } from '../describe-error.js';
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import type { GitlabApi, NewPersonalAccessToken } from '../gitlab-api.js';
-import type { OperationContext } from '../operations/context.js';
+import type { OperationContext } from '../operation-context.js';
 import type { RotationPlan } from './rotation-plan.js';
 
 function recoveryApi(context: OperationContext): GitlabApi {

@@ -1,7 +1,7 @@
 import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
 import { OutcomeUnknown } from '../errors.js';
 import type { GitlabApi, NewPersonalAccessToken } from '../gitlab-api.js';
-import type { OperationContext } from '../operations/context.js';
+import type { OperationContext } from '../operation-context.js';
 import { changedToken } from '../deliver-token.js';
 
 /**

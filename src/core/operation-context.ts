@@ -1,10 +1,10 @@
-import type { Clock } from '../clock.js';
-import type { Destination } from '../destinations/destination.js';
-import { describeGitlabError, type AdviceKey } from '../describe-error.js';
-import { UnchangedFailure } from '../errors.js';
-import type { GitlabApi } from '../gitlab-api.js';
-import type { Logger } from '../logger.js';
-import type { Options } from '../options.js';
+import type { Clock } from './clock.js';
+import type { Destination } from './destinations/destination.js';
+import { describeGitlabError, type AdviceKey } from './describe-error.js';
+import { UnchangedFailure } from './errors.js';
+import type { GitlabApi } from './gitlab-api.js';
+import type { Logger } from './logger.js';
+import type { Options } from './options.js';
 
 /** Everything an operation may touch; side effects only through these. */
 export interface OperationContext {
