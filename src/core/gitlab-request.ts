@@ -104,13 +104,18 @@ export function createRequestHandler(env: RequestEnvironment) {
     for (let attempt = 1; ; attempt += 1) {
       const attemptStarted = env.nowMs();
       let response: Response;
+      let parsed: GitbeakerResponse | undefined;
       try {
         response = await fetch(url, {
           method,
           headers: options.headers,
           body: options.body ?? null,
-          signal: AbortSignal.timeout(env.policy.attemptTimeoutMs),
+          // A change may take GitLab longer than a read; giving up early turns a success into an unknown outcome.
+          signal: AbortSignal.timeout(env.policy.attemptTimeoutMs * (retryable ? 1 : 2)),
         });
+        // A 2xx whose body breaks off or is not JSON is an answer lost, not a refusal: the change may have happened.
+        // Read it here, so that it fails like a lost connection (and never carries the body's text).
+        if (response.ok) parsed = await parseResponse(response);
       } catch (error) {
         const failure = toNetworkError(method, shownEndpoint, error);
         env.log.debug(`${method} ${shownEndpoint}${url.search} -> no answer (${failure.reason})`);
@@ -134,7 +139,7 @@ export function createRequestHandler(env: RequestEnvironment) {
       env.log.debug(
         `${method} ${shownEndpoint}${url.search} -> ${response.status} (${env.nowMs() - attemptStarted} ms)`,
       );
-      if (response.ok) return parseResponse(response);
+      if (parsed) return parsed;
 
       const answer = await readAnswer(response);
       const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), serverDate);
@@ -168,6 +173,10 @@ function toNetworkError(method: string, endpoint: string, error: unknown): Gitla
   const name = error instanceof Error ? error.name : '';
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new GitlabNetworkError(method, endpoint, 'timeout', 'no answer in time');
+  }
+  if (error instanceof SyntaxError) {
+    // Its message quotes the body, which may hold a new token: never pass it on.
+    return new GitlabNetworkError(method, endpoint, 'connection', 'the answer could not be read');
   }
   // fetch wraps the socket error in `cause`; keep only its code, never the object.
   const cause =

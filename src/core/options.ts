@@ -683,6 +683,17 @@ export function parseOptions(
   if (input['expires-at'] !== undefined && input['expires-in'] !== undefined) {
     problems.push('Inputs expires-at and expires-in both set the expiry; give only one of them.');
   }
+  if (
+    TOKEN_SELECTING.includes(operation) &&
+    input.user !== undefined &&
+    input['token-id'] === undefined &&
+    input['token-name'] === undefined
+  ) {
+    // Without a selector the operation would act on the credential itself, whoever user names.
+    problems.push(
+      `Input user says among whose tokens to look, but operation ${operation} was given no token-name or token-id, so it would act on gitlab-token itself. Give token-name (or token-id).`,
+    );
+  }
   if (operation === 'revoke' && input['token-id'] === undefined && input['token-name'] === undefined) {
     problems.push(
       'Operation revoke needs token-id ("self" or a number) or token-name: which token to revoke.',

@@ -28,22 +28,30 @@ export async function resolveToken(
   target: TokenTarget,
   credential: () => Promise<PersonalAccessToken>,
 ): Promise<PersonalAccessToken> {
-  switch (target.kind) {
-    case 'self':
-      return credential();
-    case 'id':
-      return callGitlab(
-        context,
-        `Reading token ${target.id}`,
-        () => context.api.personalAccessToken(target.id),
-        {
-          401: `Token ${target.id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name.`,
-          404: `Token ${target.id} does not exist. Check token-id, or use token-name.`,
-        },
+  if (target.kind === 'name') return resolveByName(context, target.name, credential);
+  const token =
+    target.kind === 'self'
+      ? await credential()
+      : await callGitlab(
+          context,
+          `Reading token ${target.id}`,
+          () => context.api.personalAccessToken(target.id),
+          {
+            401: `Token ${target.id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name.`,
+            404: `Token ${target.id} does not exist. Check token-id, or use token-name.`,
+          },
+        );
+  // user and token-id together must agree, or another user's token than the one meant would be changed.
+  const { user } = context.options;
+  if (user !== undefined) {
+    const owner = await resolveUser(context, user);
+    if (owner.id !== token.userId) {
+      throw new UnchangedFailure(
+        `${describeToken(token)} belongs to user ${token.userId}, not to ${owner.username} (input user). Check token-id and user.`,
       );
-    case 'name':
-      return resolveByName(context, target.name, credential);
+    }
   }
+  return token;
 }
 
 async function resolveByName(

@@ -67,6 +67,14 @@ describe('options: every error a user can cause names the input, the expectation
     { raw: { 'dry-run': 'maybe' }, contains: ['Input dry-run', 'true or false', '"maybe"'] },
     { raw: { user: 'a b' }, contains: ['Input user', 'username'] },
     {
+      raw: { user: 'svc-deploy' },
+      contains: [
+        'Input user says among whose tokens to look',
+        'would act on gitlab-token itself',
+        'Give token-name',
+      ],
+    },
+    {
       raw: { 'variable-key': 'T', 'variable-project': 'a/b', 'variable-environment-scope': 'prod $(x)' },
       contains: ['Input variable-environment-scope', 'an environment scope of letters', '"prod $(x)"'],
     },

@@ -186,6 +186,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
       res.on('close', () => hanging.delete(res));
       return;
     }
+    if (after === 'truncate') {
+      entry.status = sendTruncated(res, clock, reply);
+      return;
+    }
     entry.status = send(res, clock, after ?? reply);
   }
 
@@ -314,6 +318,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
 }
 
 /** Writes a reply; the `Date` header comes from the emulated clock. Returns the status sent. */
+/** The real status and headers, a Content-Length for the whole body, half the body, then a dropped socket. */
+function sendTruncated(res: ServerResponse, clock: EmulatedClock, reply: Reply): number {
+  const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
+  res.sendDate = false;
+  res.statusCode = reply.status;
+  res.setHeader('date', clock.now().toUTCString());
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
+  res.setHeader('content-length', String(Buffer.byteLength(body)));
+  res.write(body.slice(0, Math.floor(body.length / 2)));
+  setTimeout(() => res.socket?.destroy(), 20);
+  return reply.status;
+}
+
 function send(res: ServerResponse, clock: EmulatedClock, reply: Reply): number {
   if (res.destroyed || res.writableEnded) return 0;
   res.sendDate = false;

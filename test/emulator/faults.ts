@@ -13,8 +13,11 @@ export interface FaultSpec {
   times?: number;
   /** Answer this without processing the request: nothing changes. */
   respond?: { status: number; headers?: Record<string, string>; body?: unknown };
-  /** Process the request normally (its changes stay), then answer this status, drop the socket, or never answer. */
-  afterCommit?: { status: number; body?: unknown } | 'drop' | 'hang';
+  /**
+   * Process the request normally (its changes stay), then answer this status, drop the socket, never answer, or
+   * send the real answer's status and headers and only half of its body before dropping the socket.
+   */
+  afterCommit?: { status: number; body?: unknown } | 'drop' | 'hang' | 'truncate';
   /** Real milliseconds to wait before handling the request; combines with the above. */
   delayMs?: number;
 }

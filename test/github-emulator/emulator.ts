@@ -498,6 +498,18 @@ export async function startGithubEmulator(): Promise<GithubEmulator> {
       return;
     }
     if (after === 'hang') return;
+    if (after === 'truncate') {
+      // Half the answer, then the socket drops.
+      const text = JSON.stringify(reply.body ?? {});
+      res.writeHead(reply.status, {
+        'content-type': 'application/json',
+        'content-length': String(text.length),
+      });
+      res.write(text.slice(0, Math.floor(text.length / 2)));
+      setTimeout(() => res.socket?.destroy(), 20);
+      entry.status = reply.status;
+      return;
+    }
     entry.status = send(res, after ?? reply);
   }
 

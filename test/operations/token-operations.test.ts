@@ -152,6 +152,32 @@ describe('get and list', () => {
   });
 });
 
+describe('user and the token it selects must agree', () => {
+  it('refuses token-id of another user than the one named, before anything changes', async () => {
+    const result = await run({
+      'gitlab-token': admin.token,
+      'token-id': String(alice.id),
+      user: 'svc-deploy',
+      'expires-in': '30d',
+    });
+    expect(exitCode(result)).toBe(ExitCode.failedUnchanged);
+    expect(result.error?.message).toContain(`token ${alice.id} ("laptop") belongs to user`);
+    expect(result.error?.message).toContain('not to svc-deploy (input user)');
+    expect(posts()).toEqual([]);
+  });
+});
+
+describe('rotate-before and the new lifetime', () => {
+  it('refuses a new lifetime within rotate-before, which would rotate on every run', async () => {
+    const result = await run({ 'gitlab-token': alice.token, 'rotate-before': '60d', 'expires-in': '30d' });
+    expect(exitCode(result)).toBe(ExitCode.badInput);
+    expect(result.error?.message).toContain(
+      'within rotate-before 60d of today, so every run would rotate it again',
+    );
+    expect(posts()).toEqual([]);
+  });
+});
+
 describe('revoke and rotate of revoked tokens', () => {
   it('revokes by name and treats a second revoke as done', async () => {
     const first = await run({

@@ -34,6 +34,59 @@ describe('a rotate whose answer is lost', () => {
     expect(f.variable()?.value).toBe(f.service.token);
   });
 
+  it.each([
+    ['half the answer arrives', 'truncate' as const],
+    ['the answer has no token', { status: 200, body: { id: 99, name: 'deploy' } }],
+  ])('2. when %s: treated as lost, never as refused', async (_, afterCommit) => {
+    f.gitlab.faults.inject({ method: 'POST', path: ROTATE_SELF, afterCommit });
+    const run = await f.rotateIntoVariable();
+    expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
+    expect(f.requests('POST', '/rotate')).toHaveLength(1);
+    expect(run.error?.message).toContain('GitLab did rotate it, but its answer with the new value was lost');
+  });
+
+  it('2. looks at the old token again for half a minute: a rotate that GitLab commits after a 502 is caught', async () => {
+    // The proxy answers 502 at once; GitLab commits the rotation a moment later, while the run waits to look again.
+    f.gitlab.faults.inject({
+      method: 'POST',
+      path: ROTATE_SELF,
+      respond: { status: 502, body: { message: '502 Bad Gateway' } },
+    });
+    let committed = false;
+    const run = await f.rotateIntoVariable(
+      {},
+      {
+        onSleep: async () => {
+          if (committed) return;
+          committed = true;
+          const late = await fetch(`${f.gitlab.url}${ROTATE_SELF}`, {
+            method: 'POST',
+            headers: { 'PRIVATE-TOKEN': f.service.token, 'content-type': 'application/json' },
+            body: JSON.stringify({ expires_at: '2027-03-02' }),
+          });
+          expect(late.status).toBe(200);
+        },
+      },
+    );
+    expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
+    expect(run.error?.message).toContain('GitLab did rotate it');
+    expect(run.sleeps[0]).toBe(2_000);
+  });
+
+  it('2. says nothing changed only after the old token still works half a minute later', async () => {
+    f.gitlab.faults.inject({
+      method: 'POST',
+      path: ROTATE_SELF,
+      respond: { status: 504, body: { message: 'Gateway Timeout' } },
+    });
+    const run = await f.rotateIntoVariable();
+    expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
+    expect(run.sleeps).toEqual([2_000, 5_000, 10_000, 20_000]);
+    expect(run.error?.message).toContain(
+      'still works 37 s later, so GitLab did not rotate it: nothing changed',
+    );
+  });
+
   it('2. recovers automatically with recovery-token: rotates the lost successor once and stores it', async () => {
     f.gitlab.faults.inject({ method: 'POST', path: ROTATE_SELF, afterCommit: 'drop' });
     const run = await f.rotateIntoVariable({ 'recovery-token': f.admin.token });

@@ -112,14 +112,19 @@ describe('refusals stop before anything changes', () => {
     expect(f.gitlab.requests.filter((request) => request.method !== 'GET')).toEqual([]);
   });
 
-  it('11. a credential missing the scope to write variables', async () => {
-    const limited = f.gitlab.issueToken({ user: 'svc-deploy', name: 'limited', scopes: ['self_rotate'] });
-    const run = await f.rotateIntoVariable({ 'gitlab-token': limited.token });
-    expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
-    expect(run.error?.message).toMatch(/403.*insufficient_scope/);
-    expect(run.error?.message).toContain('Give the token one of these scopes');
-    expect(f.requests('POST', '/rotate')).toEqual([]);
-  });
+  it.each([['self_rotate'], ['read_api', 'self_rotate']])(
+    '11. a credential with %j may rotate itself but not write the variable: refused before the rotate',
+    async (...scopes) => {
+      const limited = f.gitlab.issueToken({ user: 'svc-deploy', name: 'limited', scopes });
+      const run = await f.rotateIntoVariable({ 'gitlab-token': limited.token });
+      expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
+      expect(run.error?.message).toContain(
+        'writing CI/CD variables needs the api scope on the token that writes them',
+      );
+      expect(run.error?.message).toContain('Give the token the api scope');
+      expect(f.requests('POST', '/rotate')).toEqual([]);
+    },
+  );
 
   it('11. a credential of a user who may not see the project', async () => {
     f.gitlab.addUser({ username: 'outsider' });

@@ -31,6 +31,8 @@ export interface CoreRunOptions {
   readonly outputs?: readonly Destination[];
   /** Sleep without waiting; the waits are recorded. Default true. */
   readonly fakeSleep?: boolean;
+  /** Called at every (fake) sleep: lets a test change GitLab while the run waits. */
+  readonly onSleep?: (ms: number) => Promise<void> | void;
 }
 
 export const TEST_RETRY_POLICY: RetryPolicy = {
@@ -73,10 +75,10 @@ export async function runCore(
       random: () => 0.5,
       ...(fakeSleep
         ? {
-            sleep: (ms: number) => {
+            sleep: async (ms: number) => {
               sleeps.push(ms);
               virtualNow += ms;
-              return Promise.resolve();
+              await options.onSleep?.(ms);
             },
             nowMs: () => Date.now() + virtualNow,
           }

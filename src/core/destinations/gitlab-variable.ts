@@ -55,6 +55,14 @@ export function gitlabVariableDestination(
 
     async preflight() {
       const doing = `Checking that the credential may write ${description}`;
+      // Reading variables needs less than writing them (read_api reads), so the scope is checked on its own. After
+      // a self-rotation the new token writes, and it has the same scopes as the old one.
+      const credential = await readOrFail(api, doing, () => api.currentToken(), owner);
+      if (!credential.scopes.includes('api')) {
+        throw new UnchangedFailure(
+          `${doing}: writing CI/CD variables needs the api scope on the token that writes them, and gitlab-token has ${credential.scopes.join(', ') || 'no scopes'} (when a token rotates itself, its successor writes the variable with the same scopes). Give the token the api scope.`,
+        );
+      }
       const namespace = await readOrFail(api, doing, () => api.namespace(owner), owner);
       if (!namespace) {
         throw new UnchangedFailure(

@@ -1,14 +1,14 @@
 import { chooseExpiry } from '../choose-expiry.js';
 import { deliverToken, preflightDestinations } from '../deliver-token.js';
-import { describeGitlabError, httpStatus } from '../describe-error.js';
+import { describeGitlabError } from '../describe-error.js';
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import { utcDate } from '../expiry.js';
 import type { NewPersonalAccessToken } from '../gitlab-api.js';
-import { GitlabNetworkError } from '../gitlab-request.js';
 import { resolveUser } from '../resolve-token.js';
 import { SELF_SERVICE_SCOPES } from '../scopes.js';
 import { toTokenView } from '../token-view.js';
 import { callGitlab, type OperationContext } from '../operation-context.js';
+import { postOutcome } from '../post-outcome.js';
 import type { OperationResult } from './result.js';
 
 const DEFAULT_CREATE_LIFETIME = { amount: 30, unit: 'd', text: '30d (the default)' } as const;
@@ -72,15 +72,11 @@ export async function createToken(context: OperationContext): Promise<OperationR
 }
 
 function createFailure(context: OperationContext, error: unknown, what: string, name: string): Error {
-  const status = httpStatus(error);
   const description = describeGitlabError(error, {
     doing: `Creating ${what}`,
     instanceUrl: context.api.instanceUrl,
   });
-  // A refusal (4xx) changed nothing. No answer, or a 5xx after sending, may hide a token that was created.
-  if (status !== undefined && status < 500) return new UnchangedFailure(description);
-  if (!(error instanceof GitlabNetworkError) && status === undefined)
-    return new UnchangedFailure(description);
+  if (postOutcome(error) === 'refused') return new UnchangedFailure(description);
   return new OutcomeUnknown(
     `${description} The token may or may not have been created; it was not sent again.`,
     [

@@ -5,7 +5,7 @@
  */
 import { chooseExpiry, lifetimeOf } from '../choose-expiry.js';
 import { preflightDestinations } from '../deliver-token.js';
-import { UnchangedFailure } from '../errors.js';
+import { InputError, UnchangedFailure } from '../errors.js';
 import { daysLeft, expiresWithin, utcDate } from '../expiry.js';
 import type { PersonalAccessToken } from '../gitlab-api.js';
 import { describeToken, resolveToken } from '../resolve-token.js';
@@ -50,6 +50,12 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     maxLifetimeDays: options.maxLifetimeDays,
   });
   if (expiry.note) context.log.warn(`Expiry: ${expiry.note}.`);
+  if (options.rotateBefore && expiresWithin(expiry.expiresAt, options.rotateBefore, today)) {
+    // Every scheduled run would rotate again, and each rotation is a chance for reuse detection to bite.
+    throw new InputError(
+      `The new token would expire on ${expiry.expiresAt}, within rotate-before ${options.rotateBefore.text} of today, so every run would rotate it again. Give expires-in (or expires-at) longer than rotate-before, or a shorter rotate-before.`,
+    );
+  }
   const plan: RotationPlan = { target, label, selfRotation, expiresAt: expiry.expiresAt };
   if (options.strategy === 'overlap') await assertMayCreate(context, plan);
   await preflightDestinations(context);

@@ -6,8 +6,8 @@ import { deliverToken } from '../deliver-token.js';
 import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import type { NewPersonalAccessToken } from '../gitlab-api.js';
-import { GitlabNetworkError } from '../gitlab-request.js';
 import type { OperationContext } from '../operation-context.js';
+import { postOutcome } from '../post-outcome.js';
 import { recoverLostRotation } from './recover-lost-rotation.js';
 import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
 import { verifyNewToken } from './verify-new-token.js';
@@ -57,8 +57,7 @@ async function handleRotateFailure(
     instanceUrl: api.instanceUrl,
   });
   const status = httpStatus(error);
-  const refused = status !== undefined && status < 500;
-  if (refused || (status === undefined && !(error instanceof GitlabNetworkError))) {
+  if (postOutcome(error) === 'refused') {
     const hint =
       credentialProblem(error) === 'revoked'
         ? " If another run rotated this token at the same moment, GitLab may have revoked that run's new token too (reuse detection): check the token list."
@@ -72,7 +71,7 @@ async function handleRotateFailure(
   const oldState = await probeOldToken(context, plan);
   if (oldState === 'active') {
     throw new UnchangedFailure(
-      `${description} The old ${plan.label} still works, so GitLab did not rotate it: nothing changed. Run again later.`,
+      `${description} The old ${plan.label} still works ${Math.round(PROBE_AGAIN_AFTER_MS.reduce((sum, ms) => sum + ms, 0) / 1000)} s later, so GitLab did not rotate it: nothing changed. Run again later.`,
     );
   }
   if (oldState === 'revoked' && context.options.recoveryToken !== undefined) {
@@ -91,8 +90,27 @@ async function handleRotateFailure(
   );
 }
 
-/** GET only: a rotated-away token sent to a GET is refused but, unlike on a rotate path, revokes nothing. */
+/**
+ * A proxy may answer 502, or drop the connection, while GitLab is still working on the rotate: an old token that
+ * still works a moment later may be revoked the next. So it is looked at again over about half a minute.
+ */
+export const PROBE_AGAIN_AFTER_MS = [2_000, 5_000, 10_000, 20_000] as const;
+
 async function probeOldToken(
+  context: OperationContext,
+  plan: RotationPlan,
+): Promise<'active' | 'revoked' | 'unknown'> {
+  let state = await probeOnce(context, plan);
+  for (const waitMs of PROBE_AGAIN_AFTER_MS) {
+    if (state !== 'active') break;
+    await context.wait(waitMs);
+    state = await probeOnce(context, plan);
+  }
+  return state;
+}
+
+/** GET only: a rotated-away token sent to a GET is refused but, unlike on a rotate path, revokes nothing. */
+async function probeOnce(
   context: OperationContext,
   plan: RotationPlan,
 ): Promise<'active' | 'revoked' | 'unknown'> {

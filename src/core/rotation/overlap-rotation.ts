@@ -3,11 +3,11 @@
  * Until the very end the old token keeps working, so a failed write can be undone by revoking the new token.
  */
 import { changedToken, descriptions, writeDestinations } from '../deliver-token.js';
-import { describeGitlabError, httpStatus } from '../describe-error.js';
+import { describeGitlabError } from '../describe-error.js';
 import { DestinationFailure, OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import type { NewPersonalAccessToken } from '../gitlab-api.js';
-import { GitlabNetworkError } from '../gitlab-request.js';
 import type { OperationContext } from '../operation-context.js';
+import { postOutcome } from '../post-outcome.js';
 import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
 import { verifyNewToken } from './verify-new-token.js';
 
@@ -31,8 +31,7 @@ export async function rotateWithOverlap(
       doing: `Creating the successor of ${plan.label}`,
       instanceUrl: api.instanceUrl,
     });
-    const status = httpStatus(error);
-    if (error instanceof GitlabNetworkError || (status !== undefined && status >= 500)) {
+    if (postOutcome(error) === 'unknown') {
       throw new OutcomeUnknown(`${description} A new token may have been created; the old one still works.`, [
         `List the tokens named "${target.name}" of user ${target.userId} and revoke any newer than ${target.id} (its value was never received).`,
       ]);
