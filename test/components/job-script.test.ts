@@ -1,7 +1,7 @@
 /**
  * The components' own shell, run by gitlab-ci-local with stand-ins for npx and the CLI that record how they were
  * called: which command the job picks (the release matching the component, or the command input), how it reads
- * the recovery credential, and what the revoke_after_job step in after_script inherits.
+ * the recovery credential, and that a create runs the CLI once and nothing after it.
  */
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +24,6 @@ interface Call {
 let bin: string;
 let record: string;
 
-// Answers like the CLI: the JSON result on stdout, whose "token-id" the create step hands to after_script.
 const STAND_IN = `#!/bin/sh
 {
   echo "program: $(basename "$0")"
@@ -32,9 +31,6 @@ const STAND_IN = `#!/bin/sh
   env | grep '^GITLAB_PAT_' | sort
   echo '---'
 } >> "$STAND_IN_RECORD"
-if [ "$GITLAB_PAT_OPERATION" = create ]; then
-  printf '{\\n  "operation": "create",\\n  "token-id": 77,\\n  "token-name": "release",\\n  "details": {\\n    "id": 77\\n  }\\n}\\n'
-fi
 `;
 
 beforeEach(() => {
@@ -124,56 +120,25 @@ describe('the recovery credential', () => {
 });
 
 describe('the token component script', () => {
-  it('revokes the created token in after_script with nothing of the create but how to reach GitLab', async () => {
+  it('runs the CLI once for create and nothing after it: the new token outlives the job, for later jobs', async () => {
     using project = createComponentProject({
       include: [
         includeOwn('token', {
           command: 'fake-gitlab-pat',
           operation: 'create',
           token_variable: 'ADMIN_TOKEN',
-          gitlab_url: 'https://gitlab.example.com',
           user: 'svc-release',
           name: 'release',
           scopes: 'api',
           expires_in: '1d',
           variable_key: 'RELEASE_TOKEN',
-          variable_project: 'acme/app',
-          revoke_after_job: true,
-          debug: true,
         }),
       ],
     });
-    const result = await run(project, {
-      ADMIN_TOKEN: 'glpat-admin-stand-in-00000',
-      GITLAB_PAT_STRAY: 'from settings',
-    });
+    const result = await run(project, { ADMIN_TOKEN: 'glpat-admin-stand-in-00000' });
     expect(result.exitCode, result.log).toBe(0);
-    const [create, revoke] = calls();
-    expect(create?.env).toMatchObject({ GITLAB_PAT_OPERATION: 'create', GITLAB_PAT_NAME: 'release' });
-    const revokeOptions = Object.fromEntries(
-      Object.entries(revoke?.env ?? {}).filter(([name]) => !name.startsWith('GITLAB_PAT_COMPONENT_')),
-    );
-    expect(revokeOptions).toEqual({
-      GITLAB_PAT_OPERATION: 'revoke',
-      GITLAB_PAT_TOKEN_ID: '77',
-      GITLAB_PAT_GITLAB_URL: 'https://gitlab.example.com',
-      GITLAB_PAT_GITLAB_TOKEN_VARIABLE: 'ADMIN_TOKEN',
-      GITLAB_PAT_ALLOW_INSECURE_HTTP: 'false',
-      GITLAB_PAT_DEBUG: 'true',
-    });
-    expect(result.log).toContain('revoke_after_job: revoking token 77, which this job created');
-  });
-
-  it('refuses revoke_after_job for an operation other than create', async () => {
-    using project = createComponentProject({
-      include: [
-        includeOwn('token', { command: 'fake-gitlab-pat', operation: 'rotate', revoke_after_job: true }),
-      ],
-    });
-    const result = await run(project);
-    expect(result.exitCode).not.toBe(0);
-    expect(result.log).toContain('revoke_after_job applies to operation create only, not to rotate');
-    expect(calls()).toEqual([]);
+    expect(calls()).toEqual([expect.objectContaining({ program: 'fake-gitlab-pat' })]);
+    expect(calls()[0]?.env).toMatchObject({ GITLAB_PAT_OPERATION: 'create', GITLAB_PAT_NAME: 'release' });
   });
 
   it('passes the variable_* defaults only together with variable_key', async () => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { CLI_OPTION_NAMES, environmentNames } from '../../src/cli/parse-args.js';
+import { environmentNames } from '../../src/cli/parse-args.js';
 import { OPTION_NAMES, optionMeta, type OptionName } from '../../src/core/options.js';
 import { ROOT } from './gitlab-ci-local.js';
 
@@ -51,17 +51,16 @@ const RENAMED: Record<string, OptionName> = {
   token_variable: 'gitlab-token-variable',
   recovery_token_variable: 'recovery-token-variable',
 };
-/** Options the job's script handles itself rather than the CLI, in the variable the script reads. */
-const HANDLED_BY_THE_JOB: Partial<Record<OptionName, string>> = {
-  // The CLI has no revoke-after-job (the Action's post step does it there); the job does it in after_script.
-  'revoke-after-job': 'GITLAB_PAT_COMPONENT_REVOKE_AFTER_JOB',
-};
 /** Options no component offers, with the reason. */
 const NOT_OFFERED: Partial<Record<OptionName, string>> = {
   'gitlab-token': 'the credential is passed by variable name (token_variable), never as a value',
   'print-token': 'GitLab cannot mask a value made during the job; the CLI refuses it in GitLab CI',
   'recovery-token':
     'the second credential is passed by variable name (recovery_token_variable), never as a value',
+  'revoke-after-job':
+    "Action only (its post step revokes after the job's other steps used the token). A component job only runs " +
+    'gitlab-pat, with an environment fixed when it starts, and its after_script runs before any later job: the ' +
+    'variable would hold a revoked token. Create in an early stage, revoke in the last one (operation: revoke)',
 };
 /** Inputs whose value may name CI/CD variables to expand; every other text input reaches the CLI verbatim. */
 const EXPANDED = ['gitlab_url', 'user', 'variable_project', 'variable_group'];
@@ -70,13 +69,11 @@ const COMPONENT_VARIABLES = [
   'GITLAB_PAT_COMPONENT_COMMAND',
   'GITLAB_PAT_COMPONENT_VERSION',
   'GITLAB_PAT_COMPONENT_REFERENCE',
-  ...Object.values(HANDLED_BY_THE_JOB),
 ];
 
 const optionOf = (input: string): OptionName | undefined =>
   RENAMED[input] ?? OPTION_NAMES.find((name) => name === input.replace(/_/g, '-'));
 const envNameOf = (option: OptionName): string => environmentNames(option)[0] ?? '';
-const variableOf = (option: OptionName): string => HANDLED_BY_THE_JOB[option] ?? envNameOf(option);
 /** Components run the CLI: options of the Action alone (its post step, GitHub secrets) are not theirs. */
 const reachesTheCli = (option: OptionName) => optionMeta(option).frontDoors?.includes('cli') ?? true;
 const appliesTo = (option: OptionName, operation: 'rotate') => {
@@ -96,7 +93,7 @@ describe.each(Object.entries(COMPONENTS))('the %s component', (name, component) 
     for (const input of Object.keys(component.inputs)) {
       const option = optionOf(input);
       if (option === undefined) continue;
-      const variable = variableOf(option);
+      const variable = envNameOf(option);
       const given = component.job.variables[variable];
       const value = typeof given === 'object' ? given.value : given;
       expect(value, `${input} -> ${variable}`).toBe(`$[[ inputs.${input} ]]`);
@@ -107,7 +104,7 @@ describe.each(Object.entries(COMPONENTS))('the %s component', (name, component) 
     for (const input of Object.keys(component.inputs)) {
       const option = optionOf(input);
       if (option === undefined) continue;
-      const given = component.job.variables[variableOf(option)];
+      const given = component.job.variables[envNameOf(option)];
       const type = component.inputs[input]?.type ?? 'string';
       if (type !== 'string') {
         // Booleans and numbers cannot hold a `$`; GitLab's variables take them as they are.
@@ -128,6 +125,21 @@ describe.each(Object.entries(COMPONENTS))('the %s component', (name, component) 
     }
     // The component's own variables never collide with an option the CLI might read.
     expect(OPTION_NAMES.filter((option) => option.startsWith('component-'))).toEqual([]);
+  });
+
+  it('offers no option that is not for components (the Action alone, or NOT_OFFERED with its reason)', () => {
+    const offered = Object.keys(component.inputs)
+      .map(optionOf)
+      .filter((option) => option !== undefined);
+    expect(offered.filter((option) => !reachesTheCli(option) || option in NOT_OFFERED)).toEqual([]);
+    expect(Object.keys(component.inputs)).not.toContain('revoke_after_job');
+  });
+
+  it('runs the CLI once, in script, with nothing after the job (no after_script that could outlive its token)', () => {
+    expect(component.job.after_script).toBeUndefined();
+    expect(component.job.before_script).toBeUndefined();
+    expect(component.job.script.at(-1)).toBe('eval "$gitlab_pat"');
+    expect(component.job.script.filter((line) => line.includes('eval'))).toHaveLength(1);
   });
 
   it('never writes an input into a shell line', () => {
@@ -169,10 +181,7 @@ describe('the token component', () => {
   it('offers every option', () => {
     const offered = Object.keys(COMPONENTS.token.inputs).map(optionOf);
     const missing = OPTION_NAMES.filter(
-      (option) =>
-        (reachesTheCli(option) || option in HANDLED_BY_THE_JOB) &&
-        !(option in NOT_OFFERED) &&
-        !offered.includes(option),
+      (option) => reachesTheCli(option) && !(option in NOT_OFFERED) && !offered.includes(option),
     );
     expect(missing, 'options to add to templates/token.yml (or to NOT_OFFERED, with the reason)').toEqual([]);
   });
@@ -185,24 +194,6 @@ describe('the token component', () => {
       'revoke',
       'rotate',
     ]);
-  });
-
-  it('lets the after_script revoke inherit nothing of the create but how to reach GitLab', () => {
-    const afterScript = (COMPONENTS.token.job.after_script ?? []).join('\n');
-    const kept = /case "\$variable" in\n\s*([A-Z_ |]+)\) ;;/.exec(afterScript)?.[1]?.split(/\s*\|\s*/);
-    expect(kept?.sort()).toEqual(
-      (['gitlab-url', 'gitlab-token-variable', 'allow-insecure-http', 'debug'] as const)
-        .map(envNameOf)
-        .sort(),
-    );
-    expect(afterScript).toMatch(/\*\) unset "\$variable" ;;/);
-    expect(afterScript).toMatch(/export GITLAB_PAT_OPERATION=revoke GITLAB_PAT_TOKEN_ID="\$token_id"/);
-  });
-
-  it('leaves the options the job handles itself to the job: the CLI does not read them', () => {
-    for (const option of Object.keys(HANDLED_BY_THE_JOB))
-      expect(CLI_OPTION_NAMES).not.toContain(`${option}-variable`);
-    expect(CLI_OPTION_NAMES).not.toContain('revoke-after-job');
   });
 });
 
@@ -218,5 +209,10 @@ describe('the README', () => {
     for (const component of Object.values(COMPONENTS)) {
       for (const input of Object.keys(component.inputs)) expect(section, input).toContain(`\`${input}\``);
     }
+    // ...and no input that is gone: each row of the inputs table names an input of one of them.
+    const documented = [...section.matchAll(/^\| `([a-z_]+)` \|/gm)].map((match) => match[1] ?? '');
+    const inputs = Object.values(COMPONENTS).flatMap((component) => Object.keys(component.inputs));
+    expect(documented.length).toBeGreaterThan(0);
+    expect(documented.filter((input) => !inputs.includes(input))).toEqual([]);
   });
 });

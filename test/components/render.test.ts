@@ -192,7 +192,8 @@ describe('the token component', () => {
       interruptible: false,
       retry: 0,
     });
-    expect(job?.after_script).toHaveLength(3);
+    // Nothing runs after the job: a token it made must outlive it, for the jobs that read the variable later.
+    expect(job?.after_script).toBeUndefined();
     expect(job?.variables).toMatchObject({
       GITLAB_PAT_OPERATION: 'list',
       GITLAB_PAT_GITLAB_TOKEN_VARIABLE: 'GITLAB_TOKEN',
@@ -201,7 +202,6 @@ describe('the token component', () => {
       GITLAB_PAT_VARIABLE_KEY: '',
       GITLAB_PAT_VARIABLE_ENVIRONMENT_SCOPE: '*',
       GITLAB_PAT_VARIABLE_PROTECTED: 'true',
-      GITLAB_PAT_COMPONENT_REVOKE_AFTER_JOB: 'false',
     });
   });
 
@@ -214,7 +214,6 @@ describe('the token component', () => {
       resource_group: '',
       command: 'npx --yes gitlab-pat@1.2.3',
       token_variable: 'ADMIN_TOKEN',
-      revoke_after_job: true,
       operation: 'create',
       gitlab_url: 'https://gitlab.example.com',
       user: 'svc-release',
@@ -275,7 +274,6 @@ describe('the token component', () => {
       GITLAB_PAT_ALLOW_INSECURE_HTTP: 'true',
       GITLAB_PAT_DEBUG: 'true',
       GITLAB_PAT_RECOVERY_TOKEN_VARIABLE: 'GITLAB_ADMIN_TOKEN',
-      GITLAB_PAT_COMPONENT_REVOKE_AFTER_JOB: 'true',
       GITLAB_PAT_COMPONENT_COMMAND: 'npx --yes gitlab-pat@1.2.3',
     });
   });
@@ -285,6 +283,49 @@ describe('the token component', () => {
     const run = await previewPipeline(project);
     expect(run.exitCode).not.toBe(0);
     expect(run.stderr).toContain('operation');
+  });
+});
+
+describe("the README's token for one pipeline", () => {
+  /** The YAML example of the README's gitlab-ci section that revokes, included from this commit. */
+  function documentedExample(): string {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = /<!-- gitlab-ci:start -->([\s\S]*)<!-- gitlab-ci:end -->/.exec(readme)?.[1] ?? '';
+    const examples = [...section.matchAll(/^```yaml\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? '');
+    const example = examples.find((text) => text.includes('operation: revoke'));
+    expect(example, 'a yaml example with operation: revoke').toBeDefined();
+    const published = '$CI_SERVER_FQDN/<group>/gitlab-pat/token@1';
+    expect(example).toContain(published);
+    return (example ?? '').replaceAll(published, '$CI_SERVER_FQDN/$CI_PROJECT_PATH/token@$CI_COMMIT_SHA');
+  }
+
+  it('creates the token first, lets a later job read it, and revokes it last, also after a failure', async () => {
+    using project = createComponentProject(documentedExample());
+    const run = await previewPipeline(project);
+    expect(run.exitCode, run.stderr).toBe(0);
+    const config = parse(run.rendered) as Record<string, unknown>;
+    expect(validatePipeline(config)).toEqual([]);
+    const jobs = Object.values(jobsOf(config));
+    const create = jobs.find((job) => job.variables.GITLAB_PAT_OPERATION === 'create');
+    const revoke = jobs.find((job) => job.variables.GITLAB_PAT_OPERATION === 'revoke');
+    const users = jobs.filter((job) => job !== create && job !== revoke);
+    expect(create).toMatchObject({ stage: '.pre', rules: [{ when: 'on_success' }] });
+    expect(revoke).toMatchObject({ stage: '.post', rules: [{ when: 'always' }] });
+    expect(create?.after_script).toBeUndefined();
+    // The revoke finds exactly the token the create made: same name, same user, same credential.
+    const key = create?.variables.GITLAB_PAT_VARIABLE_KEY ?? '';
+    expect(key).not.toBe('');
+    expect(revoke?.variables).toMatchObject({
+      GITLAB_PAT_TOKEN_NAME: create?.variables.GITLAB_PAT_NAME,
+      GITLAB_PAT_USER: create?.variables.GITLAB_PAT_USER,
+      GITLAB_PAT_GITLAB_TOKEN_VARIABLE: create?.variables.GITLAB_PAT_GITLAB_TOKEN_VARIABLE,
+      GITLAB_PAT_TOKEN_ID: '',
+    });
+    expect(create?.variables.GITLAB_PAT_EXPIRES_IN).toMatch(/^[0-9]+d$/);
+    // The job in between reads the variable, from a stage between .pre and .post.
+    expect(users).toHaveLength(1);
+    expect(users[0]?.stage).not.toMatch(/^\.(pre|post)$/);
+    expect(users[0]?.variables).toEqual({ GITLAB_TOKEN: `$${key}` });
   });
 });
 

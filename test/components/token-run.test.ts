@@ -1,7 +1,7 @@
 /**
  * The token component (and the rotate component where it shares the point) run for real with gitlab-ci-local
- * against the GitLab emulator: inputs full of shell metacharacters arrive as data, a token created with
- * revoke_after_job is gone when the job ends, and no run writes a token value anywhere.
+ * against the GitLab emulator: inputs full of shell metacharacters arrive as data, a token created in the first stage
+ * is revoked by a job in the last one even after a failure in between, and no run writes a token value anywhere.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,10 +120,12 @@ describe('inputs containing shell metacharacters', () => {
 });
 
 describe('the token component', () => {
-  it('creates a token into a masked, hidden variable and, with revoke_after_job, revokes it when the job ends', async () => {
+  it('creates a token in .pre into a masked, hidden variable, and revokes it by name in .post after a failed job', async () => {
     using project = createComponentProject({
       include: [
         includeOwn('token', {
+          stage: '.pre',
+          job_name: 'create release token',
           operation: 'create',
           token_variable: 'ADMIN_TOKEN',
           user: 'svc-deploy',
@@ -133,14 +135,25 @@ describe('the token component', () => {
           expires_in: '1d',
           variable_key: 'RELEASE_TOKEN',
           variable_protected: false,
-          revoke_after_job: true,
+          command: CLI_COMMAND,
+        }),
+        includeOwn('token', {
+          stage: '.post',
+          job_name: 'revoke release token',
+          operation: 'revoke',
+          token_variable: 'ADMIN_TOKEN',
+          user: 'svc-deploy',
+          token_name: 'release',
+          rules: [{ when: 'always' }],
           command: CLI_COMMAND,
         }),
       ],
+      release: { stage: 'deploy', script: ['echo "the release fails"', 'exit 1'] },
     });
 
     const run = await runPipeline(project);
-    expect(run.exitCode, run.log).toBe(0);
+    expect(run.exitCode, 'the pipeline fails with its release job').not.toBe(0);
+    expect(run.log).toContain('the release fails');
     const created = gitlab.requests.find(
       (request) => request.method === 'POST' && /\/users\/\d+\/personal_access_tokens$/.test(request.path),
     );
@@ -150,20 +163,16 @@ describe('the token component', () => {
       scopes: ['api', 'read_repository'],
       expires_at: '2026-11-28',
     });
-    const release = gitlab.activeTokens().find((token) => token.name === 'release');
-    expect(release, 'revoked by after_script').toBeUndefined();
     const variable = gitlab.variables({ project: PROJECT_ID }).find(({ key }) => key === 'RELEASE_TOKEN');
     expect(variable).toMatchObject({ masked: true, hidden: true, protected: false });
     const token = gitlab.tokenByValue(variable?.value ?? '');
-    expect(token).toMatchObject({ name: 'release', revoked: true });
-    expect(run.log).toContain(`revoke_after_job: revoking token ${token?.id}, which this job created`);
+    expect(token, 'the variable held the created token').toMatchObject({ name: 'release', revoked: true });
+    expect(gitlab.activeTokens('svc-deploy').filter(({ name }) => name === 'release')).toEqual([]);
     expect(mutating().at(-1)).toMatchObject({
       method: 'DELETE',
       path: `/api/v4/personal_access_tokens/${token?.id}`,
       authTokenId: admin.id,
     });
-    // Only the id crossed from script to after_script, and the file that carried it is gone.
-    expect(Object.keys(run.files).filter((name) => name.includes('token-id'))).toEqual([]);
     expectNoLeak(run);
   });
 
