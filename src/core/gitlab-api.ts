@@ -103,8 +103,11 @@ export interface GitlabApi {
   namespace(owner: VariableOwner): Promise<Namespace | undefined>;
   /** All variables of a project or group (needs the role that may also write them). */
   variables(owner: VariableOwner): Promise<CiVariable[]>;
-  /** Sent once (a POST): creates the variable masked and hidden, so its value can never be shown again. */
-  createHiddenVariable(owner: VariableOwner, variable: VariableWrite): Promise<void>;
+  /**
+   * Sent once (a POST): creates the variable masked and hidden, so its value can never be shown again. Returns
+   * whether GitLab made it hidden (before 17.4 it ignores the request and makes it masked only).
+   */
+  createHiddenVariable(owner: VariableOwner, variable: VariableWrite): Promise<{ hidden: boolean }>;
   /** Updates value and protection in place (a PUT, retried), always masked, in exactly this environment scope. */
   updateVariable(owner: VariableOwner, variable: VariableWrite): Promise<void>;
   /** From now on, authenticate with this token (after the credential itself was rotated). */
@@ -296,17 +299,21 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
     },
     async createHiddenVariable(owner, variable) {
       // gitbeaker's create does not know masked_and_hidden (GitLab 17.4+); the requester sends any body.
-      await variablesOf(owner).requester.post(`${encodeURIComponent(String(owner.ref))}/variables`, {
-        body: {
-          key: variable.key,
-          value: variable.value,
-          masked_and_hidden: true,
-          masked: true,
-          protected: variable.protected,
-          environment_scope: variable.environmentScope,
-          ...(variable.description !== undefined ? { description: variable.description } : {}),
+      const response = await variablesOf(owner).requester.post<Record<string, unknown>>(
+        `${encodeURIComponent(String(owner.ref))}/variables`,
+        {
+          body: {
+            key: variable.key,
+            value: variable.value,
+            masked_and_hidden: true,
+            masked: true,
+            protected: variable.protected,
+            environment_scope: variable.environmentScope,
+            ...(variable.description !== undefined ? { description: variable.description } : {}),
+          },
         },
-      });
+      );
+      return { hidden: (response.body as { hidden?: unknown }).hidden === true };
     },
     async updateVariable(owner, variable) {
       await variablesOf(owner).edit(owner.ref, variable.key, variable.value, {

@@ -403,9 +403,9 @@ export const optionsSchema = z.object({
   'variable-protected': option(
     {
       description:
-        'Make variable-key protected (only pipelines on protected branches and tags can read it; schedules must run on one).',
+        'Make variable-key protected (only pipelines on protected branches and tags can read it; schedules must run on one). Not given: a new variable is protected, an existing one keeps its setting.',
       operations: TOKEN_MAKING,
-      defaultText: 'true',
+      defaultText: 'true for a new variable',
     },
     parseBoolean,
   ),
@@ -577,7 +577,8 @@ export interface VariableTarget {
   /** Undefined: the front door did not know a default (outside GitLab CI) and the user gave none. */
   readonly owner: { readonly kind: 'project' | 'group'; readonly ref: NamespaceRef } | undefined;
   readonly environmentScope: string;
-  readonly protected: boolean;
+  /** Undefined: a new variable is protected, an existing one keeps its setting. */
+  readonly protected: boolean | undefined;
 }
 
 /** Where github-secret lives. A repository left undefined is the front door's default (the workflow's own). */
@@ -802,7 +803,7 @@ function variableTarget(input: z.output<typeof optionsSchema>): VariableTarget |
           ? { kind: 'group', ref: group }
           : undefined,
     environmentScope: input['variable-environment-scope'] ?? '*',
-    protected: input['variable-protected'] ?? true,
+    protected: input['variable-protected'],
   };
 }
 

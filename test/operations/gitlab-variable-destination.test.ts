@@ -63,6 +63,36 @@ describe('creating a variable', () => {
     expect(run.lines.join('\n')).toContain('exists but is not masked; the update makes it masked');
   });
 
+  it('leaves an existing variable unprotected unless variable-protected says otherwise', async () => {
+    f.gitlab.setVariable({ project: PROJECT }, { key: 'OPEN', value: 'placeholder-value', masked: true });
+    const kept = await f.rotateIntoVariable({ 'variable-key': 'OPEN' });
+    expect(exitCodeOf(kept), kept.error?.message).toBe(0);
+    expect(f.variable('OPEN')).toMatchObject({ protected: false });
+
+    const asked = await f.rotateIntoVariable({
+      'gitlab-token': f.variable('OPEN')?.value ?? '',
+      'variable-key': 'OPEN',
+      'variable-protected': 'true',
+    });
+    expect(exitCodeOf(asked), asked.error?.message).toBe(0);
+    expect(f.variable('OPEN')).toMatchObject({ protected: true });
+    expect(asked.lines.join('\n')).toContain('is not protected; the update makes it protected');
+  });
+
+  it('says so when GitLab made the new variable masked but not hidden (before 17.4)', async () => {
+    f.gitlab.faults.inject({
+      method: 'POST',
+      path: '/api/v4/projects/*/variables',
+      afterCommit: {
+        status: 201,
+        body: { key: 'OLDER', masked: true, protected: true, environment_scope: '*' },
+      },
+    });
+    const run = await f.rotateIntoVariable({ 'variable-key': 'OLDER' });
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    expect(run.lines.join('\n')).toContain('was created masked but not hidden');
+  });
+
   it('keeps protection as asked', async () => {
     const run = await f.rotateIntoVariable({ 'variable-key': 'OPEN_TOKEN', 'variable-protected': 'false' });
     expect(exitCodeOf(run), run.error?.message).toBe(0);

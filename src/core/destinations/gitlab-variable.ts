@@ -5,7 +5,8 @@
 import { describeGitlabError } from '../describe-error.js';
 import { InputError, UnchangedFailure } from '../errors.js';
 import type { CiVariable, GitlabApi, VariableOwner, VariableWrite } from '../gitlab-api.js';
-import { GitlabHttpError, GitlabNetworkError, gitlabText } from '../gitlab-request.js';
+import { GitlabHttpError, gitlabText } from '../gitlab-request.js';
+import { postOutcome } from '../post-outcome.js';
 import type { Logger } from '../logger.js';
 import type { VariableTarget } from '../options.js';
 import type { Destination } from './destination.js';
@@ -16,7 +17,7 @@ const MASKABLE_RAW = /^\S{8,}$/;
 const MAX_VALUE_LENGTH = 10_000;
 
 /** Creating is a POST and never retried by the HTTP layer; here it is retried as an upsert, a bounded few times. */
-const MAX_WRITE_ROUNDS = 4;
+const MAX_CREATE_ROUNDS = 4;
 
 export interface GitlabVariableDependencies {
   readonly api: GitlabApi;
@@ -80,24 +81,35 @@ export function gitlabVariableDestination(
       if (existing && !existing.masked) {
         deps.log.warn(`${description} exists but is not masked; the update makes it masked.`);
       }
+      if (existing && target.protected !== undefined && existing.protected !== target.protected) {
+        deps.log.warn(
+          `${description} is ${existing.protected ? '' : 'not '}protected; the update makes it ${target.protected ? 'protected' : 'unprotected'} as variable-protected says.`,
+        );
+      }
       deps.log.debug(
         `${description}: ${existing ? `exists${existing.hidden ? ' (hidden)' : ''}, will be updated in place` : 'will be created masked and hidden'}.`,
       );
     },
 
     async write(token) {
-      const variable: VariableWrite = {
+      const variable = (protectedNow: boolean): VariableWrite => ({
         key: target.key,
         value: token.token,
         environmentScope: target.environmentScope,
-        protected: target.protected,
-      };
+        protected: protectedNow,
+      });
+      // An update is a PUT, which the HTTP layer already retries; only creating needs more care here.
+      if (existing) {
+        await api.updateVariable(owner, variable(target.protected ?? existing.protected));
+        return;
+      }
       for (let round = 1; ; round += 1) {
         try {
-          if (existing) {
-            await api.updateVariable(owner, variable);
-          } else {
-            await api.createHiddenVariable(owner, variable);
+          const created = await api.createHiddenVariable(owner, variable(target.protected ?? true));
+          if (!created.hidden) {
+            deps.log.warn(
+              `${description} was created masked but not hidden: this GitLab (before 17.4) cannot hide variables.`,
+            );
           }
           return;
         } catch (error) {
@@ -105,13 +117,17 @@ export function gitlabVariableDestination(
             error instanceof GitlabHttpError &&
             error.status === 400 &&
             /taken|exists/i.test(gitlabText(error.answer));
+          // A create is a POST: never resent blindly. It may have happened (or another writer made the variable),
+          // so look again, then update what is there, or create once more, a bounded few times.
           const transient =
-            error instanceof GitlabNetworkError ||
-            (error instanceof GitlabHttpError && (error.status === 429 || error.status >= 500));
-          if ((!taken && !transient) || round >= MAX_WRITE_ROUNDS) throw error;
+            postOutcome(error) === 'unknown' || (error instanceof GitlabHttpError && error.status === 429);
+          if ((!taken && !transient) || round >= MAX_CREATE_ROUNDS) throw error;
           if (transient) await deps.wait(backoffMs(error, round));
-          // The create may have happened (or another writer made it): look again, then update or create.
           existing = await findExisting();
+          if (existing) {
+            await api.updateVariable(owner, variable(target.protected ?? existing.protected));
+            return;
+          }
         }
       }
     },
