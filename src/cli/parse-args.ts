@@ -6,7 +6,15 @@ import { InputError } from '../core/errors.js';
 import { OPERATIONS, OPTION_NAMES, optionMeta, type OptionName, type RawOptions } from '../core/options.js';
 
 export type CliRequest =
-  { kind: 'help' } | { kind: 'version' } | { kind: 'run'; raw: RawOptions; warnings: string[] };
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | {
+      kind: 'run';
+      raw: RawOptions;
+      warnings: string[];
+      /** The environment variable gitlab-token was read from; undefined when it was given as a flag. */
+      credentialVariable: string | undefined;
+    };
 
 /** Secret options, and the CLI option that names the environment variable holding each. */
 const SECRETS_BY_VARIABLE_NAME = [
@@ -73,6 +81,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     }
     raw.operation = operation;
   }
+  let credentialVariable: string | undefined;
   // A credential may live in a variable of another name; the option names the variable, never the value. It wins
   // over GITLAB_TOKEN from the environment, not over an explicit --gitlab-token.
   for (const [secret, named] of SECRETS_BY_VARIABLE_NAME) {
@@ -86,6 +95,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
       );
     }
     raw[secret] = value;
+    if (secret === 'gitlab-token') credentialVariable = variable;
+  }
+  if (raw['gitlab-token'] === undefined) {
+    credentialVariable = environmentNames('gitlab-token').find(
+      (name) => env[name] !== undefined && env[name] !== '',
+    );
   }
   for (const name of CLI_OPTION_NAMES) {
     if (raw[name] === undefined) raw[name] = fromEnvironment(name, env);
@@ -98,7 +113,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
   ) {
     if (env.CI_PROJECT_ID) raw['variable-project'] = env.CI_PROJECT_ID;
   }
-  return { kind: 'run', raw, warnings };
+  return { kind: 'run', raw, warnings, credentialVariable };
 }
 
 /**

@@ -50,8 +50,11 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
       debug: (line) => {
         if (debug) io.stderr(`debug: ${line}\n`);
       },
-      // A terminal has no masking; redaction is all there is.
-      mask: () => undefined,
+      // A terminal has no masking; redaction is all there is. A GitHub runner reads workflow commands on both
+      // streams: run from a `run:` step, the CLI masks like the Action, on stderr so that stdout stays JSON.
+      mask: (value) => {
+        if (io.env.GITHUB_ACTIONS === 'true') io.stderr(`::add-mask::${value}\n`);
+      },
     },
     secrets,
   );
@@ -95,6 +98,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
           : [],
     });
     log.info(result.headline);
+    warnIfCredentialSourceIsStale(log, io.env, request.credentialVariable, options.variable?.key, result);
     // The one place a value may reach stdout: asked for explicitly, written raw on purpose.
     io.stdout(`${JSON.stringify(toJson(result, printed), null, 2)}\n`);
     return ExitCode.ok;
@@ -123,6 +127,28 @@ function failureJson(
   }
   if (printedToken !== undefined) json.token = printedToken;
   return json;
+}
+
+/**
+ * In GitLab CI the credential comes from a CI/CD variable. When it rotated itself into another variable, the one it
+ * came from still holds the old, revoked token, and the next job that reads it fails.
+ */
+function warnIfCredentialSourceIsStale(
+  log: Logger,
+  env: NodeJS.ProcessEnv,
+  credentialVariable: string | undefined,
+  variableKey: string | undefined,
+  result: OperationResult,
+): void {
+  if (env.GITLAB_CI !== 'true' || !result.rotatesCredential || credentialVariable === undefined) return;
+  if (variableKey === credentialVariable) return;
+  const where = variableKey ? `the variable ${variableKey}` : 'no CI/CD variable';
+  const what = result.dryRun
+    ? `A real run would rotate gitlab-token itself (it comes from ${credentialVariable}) and store the new token in ${where}; ${credentialVariable} would keep the old token, revoked`
+    : `gitlab-token rotated itself (it came from ${credentialVariable}), and the new token went to ${where}; ${credentialVariable} still holds the old token, now revoked`;
+  log.warn(
+    `${what}: the next job that reads it fails. Rotate into variable-key ${credentialVariable}, or point that job at ${variableKey ?? 'the new token'}.`,
+  );
 }
 
 function toJson(result: OperationResult, printedToken: string | undefined): Record<string, unknown> {

@@ -6,7 +6,7 @@ import { ExitCode, PatError } from '../core/errors.js';
 import { utcDate } from '../core/expiry.js';
 import type { Logger } from '../core/logger.js';
 import { toOutputs, type OperationResult } from '../core/operations/result.js';
-import { parseOptions, secretValues, type Options } from '../core/options.js';
+import { parseOptions, secretValues } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { MAKES_TOKENS, runOperation } from '../core/run-operation.js';
 import type { Destination } from '../core/destinations/destination.js';
@@ -50,7 +50,7 @@ export async function runAction(
       outputs: () => [maskedTokenOutput(core), ...(githubSecret ? [githubSecret] : [])],
     });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
-    warnIfOnlyInStepOutput(log, options, githubSecret, result);
+    warnIfOnlyInStepOutput(log, githubSecret, result);
     if (options.revokeAfterJob && result.newToken) core.saveState(REVOKE_STATE, String(result.newToken.id));
     log.info(result.headline);
     await writeSummary(core, log, result, options.gitlabUrl, env);
@@ -87,23 +87,21 @@ function maskedTokenOutput(core: ActionsCore): Destination {
  */
 function warnIfOnlyInStepOutput(
   log: Logger,
-  options: Options,
   githubSecret: Destination | undefined,
   result: OperationResult,
 ): void {
-  const selfRotation = options.operation === 'rotate' && (options.target ?? { kind: 'self' }).kind === 'self';
-  if (!selfRotation || githubSecret || options.variable) return;
+  if (!result.rotatesCredential || githubSecret) return;
   const fix =
-    'Set github-secret (with github-token) to the secret that holds gitlab-token, or variable-key, so that the new token is stored where the next run reads it.';
-  if (result.newToken) {
+    'If gitlab-token comes from a GitHub secret, set github-secret (with github-token) to that secret, so that the new token is stored where the next run reads it.';
+  if (result.dryRun) {
     log.warn(
-      `gitlab-token rotated itself (token-id self), and the new token is only in this job's step output "token", which ends with the job. The secret that holds gitlab-token still has the old token, which GitLab has revoked: the next run will fail. ${fix}`,
+      `A real run would rotate gitlab-token itself and store the new token only in ${result.storedIn?.join(', ') ?? 'the destinations listed above'}, leaving the secret gitlab-token comes from with a revoked token. ${fix}`,
     );
-  } else if (result.dryRun) {
-    log.warn(
-      `A real run would rotate gitlab-token itself (token-id self) and keep the new token only in this job's step output "token", leaving the secret that holds gitlab-token with a revoked token. ${fix}`,
-    );
+    return;
   }
+  log.warn(
+    `gitlab-token rotated itself; the new token is in ${result.storedIn?.join(' and ') ?? 'the step output'}, but not in the secret gitlab-token came from, which still holds the old token, now revoked: the next run will fail. ${fix}`,
+  );
 }
 
 async function writeSummary(

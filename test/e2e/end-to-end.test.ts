@@ -432,6 +432,31 @@ describe('the CLI', () => {
     );
   });
 
+  it('warns in GitLab CI when the credential rotated itself into another variable than its own', async () => {
+    gitlab.addProject({ path: 'platform/deployer', members: [{ user: 'svc-deploy', accessLevel: 40 }] });
+    const run = await runCli(['rotate', '--variable-key', 'DEPLOY_TOKEN'], {
+      GITLAB_CI: 'true',
+      CI_PROJECT_ID: String(gitlab.project('platform/deployer')?.id),
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'warning: gitlab-token rotated itself (it came from GITLAB_TOKEN), and the new token went to the variable DEPLOY_TOKEN; GITLAB_TOKEN still holds the old token',
+    );
+  });
+
+  it('masks the new token for a GitHub runner when run from a run: step with --print-token', async () => {
+    const run = await runCli(['rotate', '--print-token'], {
+      GITHUB_ACTIONS: 'true',
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const value = String((run.json as { token?: unknown }).token);
+    expect(run.stderr.split('\n')[0]).toBe(`::add-mask::${value}`);
+  });
+
   it('reads the credential from the variable named by --gitlab-token-variable', async () => {
     const run = await runCli(['get', '--gitlab-token-variable', 'DEPLOY_TOKEN'], {
       DEPLOY_TOKEN: service.token,

@@ -262,10 +262,28 @@ describe('the Action without a durable destination', () => {
     const run = await runAction({ 'gitlab-url': gitlab.url, 'gitlab-token': service.token }, runner());
     expect(run.exitCode, run.stdout).toBe(0);
     expect(run.stdout).toMatch(
-      /::warning::gitlab-token rotated itself \(token-id self\), and the new token is only in this job's step output "token"/,
+      /::warning::gitlab-token rotated itself; the new token is in the masked step output "token", but not in the secret gitlab-token came from/,
     );
-    expect(run.stdout).toContain('Set github-secret (with github-token)');
+    expect(run.stdout).toContain('set github-secret (with github-token) to that secret');
     expect(github.requests).toEqual([]);
+  });
+
+  it('warns also when the token rotated itself by name into a GitLab variable: the GitHub secret is still stale', async () => {
+    gitlab.addProject({ path: 'platform/deployer', members: [{ user: 'svc-deploy', accessLevel: 40 }] });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'token-name': 'deploy',
+        'variable-key': 'DEPLOY_TOKEN',
+        'variable-project': 'platform/deployer',
+      },
+      runner(),
+    );
+    expect(run.exitCode, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(
+      /::warning::gitlab-token rotated itself; the new token is in .*CI\/CD variable DEPLOY_TOKEN/,
+    );
   });
 
   it('warns on a dry run too, and not when nothing was due', async () => {

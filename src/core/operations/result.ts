@@ -13,6 +13,8 @@ export interface OperationResult {
   readonly newToken?: NewPersonalAccessToken;
   readonly previousTokenId?: number;
   readonly rotated?: boolean;
+  /** rotate: the token replaced is (dry run: would be) the credential itself, whose source now holds a dead token. */
+  readonly rotatesCredential?: boolean;
   readonly tokens?: readonly TokenView[];
   /** Where the new value was stored, for the summary. */
   readonly storedIn?: readonly string[];

@@ -66,7 +66,10 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     const where = context.destinations.map((destination) => destination.description).join(', ');
     const how =
       options.strategy === 'overlap' ? ' by creating a new token and then revoking the old one' : '';
-    return unchanged(context, target, `Dry run: would rotate ${summary}${how}, stored in ${where}.`);
+    return {
+      ...unchanged(context, target, `Dry run: would rotate ${summary}${how}, stored in ${where}.`),
+      rotatesCredential: selfRotation,
+    };
   }
 
   // A second run may have rotated this token since we read it. Sending a rotated-away token to rotate makes GitLab
@@ -86,6 +89,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     newToken: outcome.token,
     previousTokenId: target.id,
     rotated: true,
+    rotatesCredential: selfRotation,
     storedIn: outcome.storedIn,
   };
 }
