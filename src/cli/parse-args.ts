@@ -65,6 +65,12 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
       );
     }
   }
+  const strayBoolean = positional.slice(1).find((word) => /^(true|false|yes|no)$/i.test(word));
+  if (strayBoolean !== undefined) {
+    throw new InputError(
+      `${JSON.stringify(strayBoolean)} follows a flag that takes no value: write --flag to turn it on, or --flag=${strayBoolean.toLowerCase()}.`,
+    );
+  }
   if (positional.length > 1) {
     throw new InputError(
       `Expected one operation, got ${positional.length}: ${positional.join(' ')}. Quote values that contain spaces.`,
@@ -113,6 +119,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
   ) {
     if (env.CI_PROJECT_ID) raw['variable-project'] = env.CI_PROJECT_ID;
   }
+  warnings.push(...unknownEnvironmentOptions(env));
   return { kind: 'run', raw, warnings, credentialVariable };
 }
 
@@ -128,6 +135,20 @@ function fromEnvironment(name: OptionName, env: NodeJS.ProcessEnv): string | und
   return environmentNames(name)
     .map((variable) => env[variable])
     .find((value) => value !== undefined && value !== '');
+}
+
+/** GITLAB_PAT_* variables that name no option: most likely a typo that would otherwise be silently ignored. */
+function unknownEnvironmentOptions(env: NodeJS.ProcessEnv): string[] {
+  const known = new Set(CLI_OPTION_NAMES.flatMap((name) => environmentNames(name)));
+  return Object.keys(env)
+    .filter(
+      (name) =>
+        name.startsWith('GITLAB_PAT_') && !name.startsWith('GITLAB_PAT_COMPONENT_') && !known.has(name),
+    )
+    .map(
+      (name) =>
+        `The environment variable ${name} names no option and is ignored. Run gitlab-pat --help for the options.`,
+    );
 }
 
 function splitFlag(text: string): [string, string | undefined] {

@@ -80,7 +80,9 @@ export async function deliverToken(
         rescue.stored.length > 0
           ? `Point whatever reads the failed destination at ${descriptions(rescue.stored).join(' and ')}, or run the rotation once more with that variable as the credential (without rotate-before) so that the next token lands where it belongs.`
           : `Copy the token from ${where} to the failed destination (a later step of this job can read the step output).`,
-        'Until then, the failed destination holds the old token, which no longer works.',
+        ...(context.options.operation === 'rotate'
+          ? ['Until then, the failed destination holds the old token, which no longer works.']
+          : []),
       ],
       changedToken(token, descriptions(safe)),
     );

@@ -727,7 +727,7 @@ export function parseOptions(
     const latest = addDays(context.today, maxLifetimeDays);
     if (expiresAt <= context.today) {
       problems.push(
-        `Input expires-at: ${expiresAt} is not in the future (today is ${context.today} UTC, and a token stops working at 00:00 UTC on its expiry date). Give a later date.`,
+        `Input expires-at: ${expiresAt} is not in the future (today is ${context.today} UTC by this machine's clock, and a token stops working at 00:00 UTC on its expiry date). Give a later date.`,
       );
     } else if (expiresAt > latest) {
       problems.push(
@@ -821,6 +821,11 @@ function githubSecretProblems(
   if (input['github-secret-environment'] !== undefined && input['github-secret-org'] !== undefined) {
     problems.push(
       'Input github-secret-environment names an environment of a repository, but github-secret-org makes github-secret an organization secret, which has no environment; give only one of them.',
+    );
+  }
+  if (input['variable-key'] !== undefined && input['revoke-after-job'] === true) {
+    problems.push(
+      'Inputs variable-key and revoke-after-job contradict each other: the token is revoked when this job ends, so the variable would hold a revoked token for every later job. Give only one of them.',
     );
   }
   if (input['github-secret'] !== undefined && input['revoke-after-job'] === true) {

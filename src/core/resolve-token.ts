@@ -27,8 +27,10 @@ export async function resolveToken(
   context: OperationContext,
   target: TokenTarget,
   credential: () => Promise<PersonalAccessToken>,
+  /** revoke: a name that matches only a revoked token resolves to it (the revoke is then already done). */
+  acceptRevoked = false,
 ): Promise<PersonalAccessToken> {
-  if (target.kind === 'name') return resolveByName(context, target.name, credential);
+  if (target.kind === 'name') return resolveByName(context, target.name, credential, acceptRevoked);
   const token =
     target.kind === 'self'
       ? await credential()
@@ -58,6 +60,7 @@ async function resolveByName(
   context: OperationContext,
   name: string,
   credential: () => Promise<PersonalAccessToken>,
+  acceptRevoked: boolean,
 ): Promise<PersonalAccessToken> {
   const { options, api } = context;
   // Administrators see every user's tokens; without a user filter a name would match across the whole instance.
@@ -69,6 +72,14 @@ async function resolveByName(
   );
   const matches = candidates.filter((token) => token.name === name && token.active);
   if (matches.length === 1 && matches[0]) return matches[0];
+  if (matches.length === 0 && acceptRevoked) {
+    // Revoking is idempotent: a name whose token is already revoked is done, not an error.
+    const inactive = await callGitlab(context, `Listing the inactive tokens of ${whose}`, () =>
+      api.personalAccessTokens({ userId, state: 'inactive', search: name }),
+    );
+    const newest = inactive.filter((token) => token.name === name).sort((a, b) => b.id - a.id)[0];
+    if (newest?.revoked) return newest;
+  }
   if (matches.length === 0) {
     const similar = candidates.map((token) => `"${token.name}" (${token.id})`).slice(0, 10);
     throw new UnchangedFailure(

@@ -37,7 +37,9 @@ export function readActionInputs(core: ActionsCore): RawOptions {
 
 export function createActionLogger(core: ActionsCore, secrets: SecretRegistry): Logger {
   const sink: LogSink = {
-    info: (line) => core.info(line),
+    // core.info writes lines as they are, and a line that starts with :: is a workflow command. Text from GitLab
+    // (token names, error bodies) must never become one.
+    info: (line) => core.info(line.replace(/^(\s*)::/gm, '$1: :')),
     warn: (line) => core.warning(line),
     error: (line) => core.error(line),
     debug: (line) => core.debug(line),

@@ -26,12 +26,10 @@ export async function runAction(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
   const log = createActionLogger(core, secrets);
-  let revokeAfterJob = false;
   try {
     const raw = readActionInputs(core);
     for (const secret of secretValues(raw)) log.protectSecret(secret);
     const { options, warnings } = parseOptions(raw, { today: utcDate(new Date()) });
-    revokeAfterJob = options.revokeAfterJob;
     for (const warning of warnings) log.warn(warning);
 
     // Built before the run, so that a missing default repository is an input error before the first request.
@@ -61,8 +59,6 @@ export async function runAction(
       core.setOutput('token-id', String(changed.id));
       core.setOutput('token-name', changed.name);
       core.setOutput('expires-at', changed.expiresAt ?? '');
-      // A token made for this job only is revoked at its end even when storing it failed.
-      if (revokeAfterJob) core.saveState(REVOKE_STATE, String(changed.id));
     }
     core.setFailed(failureText(error, log));
     process.exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;

@@ -134,30 +134,20 @@ describe('the Action', () => {
     expect(gitlab.token(created?.id ?? 0)?.revoked).toBe(true);
   });
 
-  it('still revokes a revoke-after-job token when storing it failed', async () => {
-    gitlab.addProject({ path: 'platform/deployer' });
-    gitlab.faults.inject({
-      method: 'POST',
-      path: '/api/v4/projects/*/variables',
-      times: 20,
-      respond: { status: 403, body: { message: '403 Forbidden' } },
-    });
+  it('refuses revoke-after-job with variable-key, whose variable would hold a revoked token', async () => {
     const run = await runAction({
       operation: 'create',
       'gitlab-url': gitlab.url,
       'gitlab-token': admin.token,
-      user: 'svc-deploy',
       name: 'job-only',
       scopes: 'read_api',
-      'expires-in': '1d',
       'variable-key': 'JOB_TOKEN',
       'variable-project': 'platform/deployer',
       'revoke-after-job': 'true',
     });
-    expect(run.exitCode).toBe(3);
-    const created = gitlab.tokenByValue(run.outputs.token ?? '');
-    expect(run.state['revoke-token-id']).toBe(String(created?.id));
-    expect(run.outputs['token-id']).toBe(String(created?.id));
+    expect(run.exitCode).toBe(2);
+    expect(run.stdout).toContain('Inputs variable-key and revoke-after-job contradict each other');
+    expect(gitlab.requests).toEqual([]);
   });
 
   it('revokes a token, and treats an already revoked one as done', async () => {
@@ -349,11 +339,28 @@ describe('the CLI', () => {
     [['get', '--token-id', 'abc'], 2, 'Input token-id'],
     [['get', '--tokenid', '1'], 2, 'Did you mean --token-id?'],
     [['get', '--token-id'], 2, '--token-id needs a value'],
+    [
+      ['rotate', '--dry-run', 'false'],
+      2,
+      'follows a flag that takes no value: write --flag to turn it on, or --flag=false',
+    ],
   ])('exits %j with %i and says why', async (args, code, message) => {
     const run = await runCli(args, { GITLAB_TOKEN: service.token, GITLAB_URL: gitlab.url });
     expect(run.exitCode).toBe(code);
     expect(run.stderr).toContain(message);
     expect(gitlab.requests).toEqual([]);
+  });
+
+  it('warns about a GITLAB_PAT_ variable that names no option', async () => {
+    const run = await runCli(['get'], {
+      GITLAB_TOKEN: service.token,
+      GITLAB_URL: gitlab.url,
+      GITLAB_PAT_ROTATE_BEFOR: '30d',
+    });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      'The environment variable GITLAB_PAT_ROTATE_BEFOR names no option and is ignored',
+    );
   });
 
   it('exits 1 when GitLab refuses, and leaks nothing in debug mode', async () => {

@@ -196,6 +196,29 @@ describe('revoke and rotate of revoked tokens', () => {
     expect(second.result?.headline).toContain('already revoked');
   });
 
+  it('treats revoking by name a token that is already revoked as done', async () => {
+    await run({ operation: 'revoke', 'gitlab-token': admin.token, user: 'alice', 'token-name': 'laptop' });
+    const again = await run({
+      operation: 'revoke',
+      'gitlab-token': admin.token,
+      user: 'alice',
+      'token-name': 'laptop',
+    });
+    expect(exitCode(again), again.error?.message).toBe(0);
+    expect(again.result?.headline).toContain('already revoked');
+  });
+
+  it('treats revoking self as done when the answer was lost and the retry is refused as revoked', async () => {
+    gitlab.faults.inject({
+      method: 'DELETE',
+      path: '/api/v4/personal_access_tokens/self',
+      afterCommit: 'drop',
+    });
+    const result = await run({ operation: 'revoke', 'gitlab-token': alice.token, 'token-id': 'self' });
+    expect(exitCode(result), result.error?.message).toBe(0);
+    expect(gitlab.token(alice.id)?.revoked).toBe(true);
+  });
+
   it("refuses to rotate a revoked token and names its successor's selector", async () => {
     gitlab.issueToken({ user: 'alice', name: 'old', scopes: ['api'], revoked: true, id: 900 });
     const result = await run({ 'gitlab-token': admin.token, 'token-id': '900' });

@@ -1,4 +1,4 @@
-import { describeGitlabError, httpStatus } from '../describe-error.js';
+import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
 import { UnchangedFailure } from '../errors.js';
 import type { PersonalAccessToken } from '../gitlab-api.js';
 import { describeToken, resolveToken } from '../resolve-token.js';
@@ -10,8 +10,11 @@ import type { OperationResult } from './result.js';
 export async function revokeToken(context: OperationContext): Promise<OperationResult> {
   const { options, api, log } = context;
   const target = options.target ?? { kind: 'self' };
-  const token = await resolveToken(context, target, () =>
-    callGitlab(context, 'Reading the credential (gitlab-token)', () => api.currentToken()),
+  const token = await resolveToken(
+    context,
+    target,
+    () => callGitlab(context, 'Reading the credential (gitlab-token)', () => api.currentToken()),
+    true,
   );
   const label = describeToken(token);
   const result = (headline: string, revoked: PersonalAccessToken): OperationResult => ({
@@ -27,9 +30,11 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
   try {
     await api.revokePersonalAccessToken(target.kind === 'self' ? 'self' : token.id);
   } catch (error) {
-    // 404: it vanished between our read and the delete (another run revoked it); 400: GitLab's "already revoked".
+    // 404: it vanished between our read and the delete (another run revoked it); 400: GitLab's "already revoked";
+    // 401 "revoked" on self: the credential is the token, so a lost 204 followed by a retry lands here.
     const status = httpStatus(error);
-    if (status === 404 || (status === 400 && (await isRevoked(context, token)))) {
+    const selfGone = target.kind === 'self' && credentialProblem(error) === 'revoked';
+    if (status === 404 || selfGone || (status === 400 && (await isRevoked(context, token)))) {
       return result(`${label} was already revoked; nothing to do.`, {
         ...token,
         revoked: true,

@@ -89,6 +89,7 @@ async function undoOrReport(
     throw new DestinationFailure(
       `Storing the new token ${created.id} failed (${failures}) and revoking it failed too: ${describeGitlabError(error, { doing: 'Revoking the new token', instanceUrl: context.api.instanceUrl })}. The old ${plan.label} still works.`,
       [`Revoke token ${created.id} by hand (operation revoke, token-id ${created.id}).`],
+      changedToken(created, descriptions(delivery.stored)),
     );
   }
   throw new UnchangedFailure(
