@@ -16,7 +16,7 @@ export function renderHelp(version: string): string {
     '  revoke   revoke one token; revoking a revoked token is not an error',
     '  rotate   rotate one token (default: self); with --rotate-before, only when it is due',
     '',
-    'Options (each also an Action input of the same name; environment variables read when the flag is absent in brackets):',
+    'Options (Action inputs have the same names; in brackets, environment variables read when the flag is absent):',
   ];
   for (const name of CLI_OPTION_NAMES) {
     const meta = optionMeta(name);

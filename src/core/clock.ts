@@ -19,11 +19,6 @@ export class GitlabAlignedClock implements Clock {
     this.#offsetMs = serverDate.getTime() - this.local.now().getTime();
   }
 
-  /** Whether GitLab's clock has been seen yet. */
-  get aligned(): boolean {
-    return this.#offsetMs !== undefined;
-  }
-
   now(): Date {
     return new Date(this.local.now().getTime() + (this.#offsetMs ?? 0));
   }

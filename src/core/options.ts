@@ -378,7 +378,7 @@ export const optionsSchema = z.object({
   'variable-project': option(
     {
       description:
-        "Project (id or full path) that holds variable-key. Needs the Maintainer role. In GitLab CI the default is the job's own project.",
+        "Project (id or full path) that holds variable-key. Needs the Maintainer role. The CLI in GitLab CI (and so the components) defaults to the job's own project.",
       operations: TOKEN_MAKING,
     },
     parseNamespace,

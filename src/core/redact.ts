@@ -18,11 +18,6 @@ export class SecretRegistry {
     for (const form of encodedForms(secret)) this.#forms.add(form);
   }
 
-  /** The raw values registered so far (tests scan output for them). */
-  values(): string[] {
-    return [...this.#values];
-  }
-
   redact(text: string): string {
     if (this.#forms.size === 0 || text === '') return text;
     let result = text;

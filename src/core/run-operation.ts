@@ -39,7 +39,7 @@ const OPERATIONS: Record<Operation, (context: OperationContext) => Promise<Opera
   rotate: rotateToken,
 };
 
-export const MAKES_TOKENS: ReadonlySet<Operation> = new Set(['create', 'rotate']);
+const MAKES_TOKENS: ReadonlySet<Operation> = new Set(['create', 'rotate']);
 
 export async function runOperation(options: Options, environment: RunEnvironment): Promise<OperationResult> {
   const clock = new GitlabAlignedClock(environment.clock ?? systemClock);
@@ -58,7 +58,8 @@ export async function runOperation(options: Options, environment: RunEnvironment
   });
   const destinations = [...(environment.outputs?.(api) ?? [])];
   const fallbacks: Destination[] = [];
-  if (options.variable && MAKES_TOKENS.has(options.operation)) {
+  // The schema allows variable-key only for operations that make tokens.
+  if (options.variable) {
     const dependencies = { api, log: environment.log, wait, sampleToken: options.gitlabToken };
     destinations.push(gitlabVariableDestination(options.variable, dependencies));
     fallbacks.push(

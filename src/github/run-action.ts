@@ -8,7 +8,7 @@ import type { Logger } from '../core/logger.js';
 import { toOutputs, type OperationResult } from '../core/operations/result.js';
 import { parseOptions, secretValues } from '../core/options.js';
 import { SecretRegistry } from '../core/redact.js';
-import { MAKES_TOKENS, runOperation } from '../core/run-operation.js';
+import { runOperation } from '../core/run-operation.js';
 import type { Destination } from '../core/destinations/destination.js';
 import { githubApiUrl, githubSecretDestination } from './github-secret-destination.js';
 import {
@@ -33,14 +33,13 @@ export async function runAction(
     for (const warning of warnings) log.warn(warning);
 
     // Built before the run, so that a missing default repository is an input error before the first request.
-    const githubSecret =
-      options.githubSecret && MAKES_TOKENS.has(options.operation)
-        ? githubSecretDestination(options.githubSecret, {
-            apiUrl: githubApiUrl(env),
-            defaultRepository: env.GITHUB_REPOSITORY,
-            log,
-          })
-        : undefined;
+    const githubSecret = options.githubSecret
+      ? githubSecretDestination(options.githubSecret, {
+          apiUrl: githubApiUrl(env),
+          defaultRepository: env.GITHUB_REPOSITORY,
+          log,
+        })
+      : undefined;
 
     const result = await runOperation(options, {
       log,

@@ -33,7 +33,6 @@ export const OUTPUT_DESCRIPTIONS = {
   count: 'list: how many tokens matched.',
 } as const;
 export type OutputName = keyof typeof OUTPUT_DESCRIPTIONS;
-export const OUTPUT_NAMES = Object.keys(OUTPUT_DESCRIPTIONS) as OutputName[];
 
 export function toOutputs(result: OperationResult): Partial<Record<OutputName, string>> {
   const outputs: Partial<Record<OutputName, string>> = {};
