@@ -4,7 +4,25 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { OUTPUT_DESCRIPTIONS } from '../src/core/operations/result.js';
-import { OPTION_NAMES, optionMeta } from '../src/core/options.js';
+import { CLI_OPTIONS } from '../src/cli/cli-options.js';
+import type { OptionMeta } from '../src/core/options/option-kit.js';
+import { describeOptions } from '../src/core/options/parse-options.js';
+import { ACTION_OPTIONS } from '../src/github/action-options.js';
+import { ACTION_OPTION_SETS } from '../src/github/action-io.js';
+import { CLI_OPTION_SETS } from '../src/cli/parse-args.js';
+
+/** Every option with where it can be given: everywhere, or only in the Action or the CLI. */
+function documentedOptions(): { name: string; meta: OptionMeta; only: string | undefined }[] {
+  const action = describeOptions(ACTION_OPTION_SETS);
+  const cli = describeOptions(CLI_OPTION_SETS);
+  const names = [...new Set([...action, ...cli].map(([name]) => name))];
+  const meta = new Map([...action, ...cli]);
+  return names.map((name) => ({
+    name,
+    meta: meta.get(name) as OptionMeta,
+    only: name in ACTION_OPTIONS ? 'Action' : name in CLI_OPTIONS ? 'CLI' : undefined,
+  }));
+}
 
 export const TOKEN_OUTPUT_DESCRIPTION =
   'create, rotate: the new token, masked in the log before anything else is written. Pass it only to steps that need it.';
@@ -24,9 +42,7 @@ export function renderActionYml(): string {
     '  color: orange',
     'inputs:',
   ];
-  for (const name of OPTION_NAMES) {
-    const meta = optionMeta(name);
-    if (meta.frontDoors && !meta.frontDoors.includes('action')) continue;
+  for (const [name, meta] of describeOptions(ACTION_OPTION_SETS)) {
     const extras = [
       meta.operations ? `For ${meta.operations.join(', ')}.` : undefined,
       meta.defaultText ? `Default: ${meta.defaultText}.` : undefined,
@@ -52,9 +68,8 @@ export function renderActionYml(): string {
 
 export function renderOptionsTable(): string {
   const rows = ['| option | for | default | what it does |', '| --- | --- | --- | --- |'];
-  for (const name of OPTION_NAMES) {
-    const meta = optionMeta(name);
-    const where = meta.frontDoors ? ` (${meta.frontDoors.join(', ')} only)` : '';
+  for (const { name, meta, only } of documentedOptions()) {
+    const where = only ? ` (${only} only)` : '';
     const env = meta.env
       ? ` CLI environment: ${meta.env.map((variable) => `\`${variable}\``).join(', ')}.`
       : '';

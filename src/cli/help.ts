@@ -1,5 +1,4 @@
-import { optionMeta } from '../core/options.js';
-import { CLI_OPTION_NAMES, environmentNames } from './parse-args.js';
+import { CLI_OPTIONS_DESCRIBED, environmentNames } from './parse-args.js';
 
 const WIDTH = 100;
 
@@ -16,10 +15,12 @@ export function renderHelp(version: string): string {
     '  revoke   revoke one token; revoking a revoked token is not an error',
     '  rotate   rotate one token (default: self); with --rotate-before, only when it is due',
     '',
+    'Token kinds (--token-kind): personal (default; --user), project (--project), group (--group),',
+    'service-account (--group and --user). --token-id self works for every kind.',
+    '',
     'Options (Action inputs have the same names; in brackets, environment variables read when the flag is absent):',
   ];
-  for (const name of CLI_OPTION_NAMES) {
-    const meta = optionMeta(name);
+  for (const [name, meta] of CLI_OPTIONS_DESCRIBED) {
     const value = meta.flag ? '' : ' <value>';
     const extras = [
       meta.operations ? `for ${meta.operations.join(', ')}` : undefined,
@@ -44,6 +45,8 @@ export function renderHelp(version: string): string {
     '  GITLAB_TOKEN=glpat-... gitlab-pat list --expires-within 30d',
     '  GITLAB_TOKEN=glpat-... gitlab-pat rotate --rotate-before 14d --expires-in 90d --print-token',
     '  gitlab-pat rotate --token-name deploy --user svc-deploy --dry-run',
+    '  gitlab-pat rotate --token-kind project --project platform/app --rotate-before 30d --variable-key DEPLOY_TOKEN',
+    '  gitlab-pat create --token-kind project --project platform/app --name ci --scopes read_api --access-level reporter --expires-in 30d --print-token',
   );
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,30 @@
  * conventions live here (positional operation, --flag value, --flag=value, bare boolean flags, env fallbacks).
  */
 import { InputError } from '../core/errors.js';
-import { OPERATIONS, OPTION_NAMES, optionMeta, type OptionName, type RawOptions } from '../core/options.js';
+import {
+  OPERATIONS,
+  looksLikeToken,
+  tokenShapedParts,
+  type Operation,
+  type OptionMeta,
+  type RawOptions,
+} from '../core/options/option-kit.js';
+import { describeOptions } from '../core/options/parse-options.js';
+import { githubSecretOptions } from '../github/github-secret-options.js';
+import { cliOptions } from './cli-options.js';
+
+/** The option sets the CLI reads besides the GitLab options. */
+export const CLI_OPTION_SETS = [githubSecretOptions, cliOptions] as const;
+
+/** Every option the CLI takes, in help order, with its metadata. */
+export const CLI_OPTIONS_DESCRIBED: readonly (readonly [string, OptionMeta])[] =
+  describeOptions(CLI_OPTION_SETS);
+export const CLI_OPTION_NAMES: readonly string[] = CLI_OPTIONS_DESCRIBED.map(([name]) => name);
+const META = new Map(CLI_OPTIONS_DESCRIBED);
+
+function metaOf(name: string): OptionMeta {
+  return META.get(name) ?? { description: '' };
+}
 
 export type CliRequest =
   | { kind: 'help' }
@@ -20,15 +43,41 @@ export type CliRequest =
 const SECRETS_BY_VARIABLE_NAME = [
   ['gitlab-token', 'gitlab-token-variable'],
   ['recovery-token', 'recovery-token-variable'],
-] as const satisfies readonly (readonly [OptionName, OptionName])[];
+] as const;
 
-export const CLI_OPTION_NAMES: readonly OptionName[] = OPTION_NAMES.filter((name) => {
-  const doors = optionMeta(name).frontDoors;
-  return !doors || doors.includes('cli');
-});
+/**
+ * Every value of this process that may be a secret, found before anything is parsed, so that no message (an unknown
+ * option, a bad value, a crash) can echo it: secret options from the environment and argv, the variables the
+ * *-variable options name, and any argument shaped like a GitLab token, whatever option it was given to.
+ */
+export function secretsBeforeParsing(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const found: string[] = [];
+  const secretNames = CLI_OPTIONS_DESCRIBED.filter(([, meta]) => meta.secret).map(([name]) => name);
+  for (const name of secretNames) {
+    for (const variable of environmentNames(name)) found.push(env[variable] ?? '');
+  }
+  for (const [, named] of SECRETS_BY_VARIABLE_NAME) {
+    for (const variable of environmentNames(named)) {
+      const target = env[variable];
+      if (target && /^[A-Za-z_][A-Za-z0-9_]*$/.test(target)) found.push(env[target] ?? '');
+    }
+  }
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    const [flag, inline] = arg.startsWith('--') ? splitFlag(arg.slice(2)) : [undefined, undefined];
+    if (flag !== undefined && secretNames.includes(flag)) found.push(inline ?? argv[index + 1] ?? '');
+    if (flag !== undefined && SECRETS_BY_VARIABLE_NAME.some(([, named]) => named === flag)) {
+      // The *-variable options take a name; a value given there by mistake is protected too.
+      const given = inline ?? argv[index + 1] ?? '';
+      found.push(given, env[given] ?? '');
+    }
+    found.push(...tokenShapedParts(arg));
+  }
+  return found.map((value) => value.trim()).filter((value) => value.length >= 8);
+}
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliRequest {
-  const raw: RawOptions = {};
+  const raw: Record<string, string | undefined> = {};
   const warnings: string[] = [];
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
@@ -49,7 +98,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     if (raw[name] !== undefined) throw new InputError(`Option --${name} is given twice; give it once.`);
     if (inlineValue !== undefined) {
       raw[name] = inlineValue;
-    } else if (optionMeta(name).flag) {
+    } else if (metaOf(name).flag) {
       raw[name] = 'true';
     } else {
       const next = argv[index + 1];
@@ -59,9 +108,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
       raw[name] = next;
       index += 1;
     }
-    if (name === 'gitlab-token') {
+    if (metaOf(name).secret) {
       warnings.push(
-        'Passing --gitlab-token on the command line shows it in the process list and shell history; prefer the GITLAB_TOKEN environment variable.',
+        `Passing --${name} on the command line shows it in the process list and shell history; prefer the ${environmentNames(name).at(-1) ?? ''} environment variable.`,
       );
     }
   }
@@ -73,19 +122,20 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
   }
   if (positional.length > 1) {
     throw new InputError(
-      `Expected one operation, got ${positional.length}: ${positional.join(' ')}. Quote values that contain spaces.`,
+      `Expected one operation, got ${positional.length} words: ${positional.map((word) => (looksLikeToken(word) ? '(a value shaped like a token, not shown)' : word)).join(' ')}. Quote values that contain spaces.`,
     );
   }
-  const operation = positional[0];
-  if (operation !== undefined) {
+  const operationWord = positional[0];
+  if (operationWord !== undefined) {
     if (raw.operation !== undefined)
       throw new InputError('Give the operation once: as the first word or as --operation.');
-    if (!(OPERATIONS as readonly string[]).includes(operation)) {
-      throw new InputError(
-        `Unknown operation ${JSON.stringify(operation)}: expected one of ${OPERATIONS.join(', ')}. Run gitlab-pat --help for usage.`,
-      );
+    if (!(OPERATIONS as readonly string[]).includes(operationWord)) {
+      const shown = looksLikeToken(operationWord)
+        ? '(a value shaped like a GitLab token, not shown)'
+        : JSON.stringify(operationWord.length > 40 ? `${operationWord.slice(0, 37)}...` : operationWord);
+      throw new InputError(`Unknown operation ${shown}: expected one of ${OPERATIONS.join(', ')}.`);
     }
-    raw.operation = operation;
+    raw.operation = operationWord;
   }
   let credentialVariable: string | undefined;
   // A credential may live in a variable of another name; the option names the variable, never the value. It wins
@@ -108,16 +158,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
       (name) => env[name] !== undefined && env[name] !== '',
     );
   }
+  // An environment variable set for a whole job is a default: one that does not apply to this operation is left
+  // out instead of failing it. A flag given for the wrong operation is an error, and so is a component's input:
+  // the components set GITLAB_PAT_COMPONENT_* and pass each of their inputs as its GITLAB_PAT_* variable.
+  const fromComponent = Object.keys(env).some((name) => name.startsWith('GITLAB_PAT_COMPONENT_'));
+  const operation = (raw.operation ?? fromEnvironment('operation', env) ?? 'rotate') as Operation;
   for (const name of CLI_OPTION_NAMES) {
-    if (raw[name] === undefined) raw[name] = fromEnvironment(name, env);
-  }
-  // In GitLab CI the job's own project is where a variable goes unless told otherwise.
-  if (
-    raw['variable-key'] !== undefined &&
-    raw['variable-project'] === undefined &&
-    raw['variable-group'] === undefined
-  ) {
-    if (env.CI_PROJECT_ID) raw['variable-project'] = env.CI_PROJECT_ID;
+    if (raw[name] !== undefined) continue;
+    const value = fromEnvironment(name, env);
+    const applies = metaOf(name).operations;
+    const explicit = fromComponent && value !== undefined && value === env[environmentNames(name)[0] ?? ''];
+    if (applies && !applies.includes(operation) && !explicit) continue;
+    raw[name] = value;
   }
   warnings.push(...unknownEnvironmentOptions(env));
   return { kind: 'run', raw, warnings, credentialVariable };
@@ -127,11 +179,11 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
  * Every option can come from GITLAB_PAT_<NAME> (what the GitLab components set, so that input values stay data and
  * never become shell words), then from its conventional variables (GITLAB_TOKEN, CI_SERVER_URL, ...).
  */
-export function environmentNames(name: OptionName): string[] {
-  return [`GITLAB_PAT_${name.toUpperCase().replace(/-/g, '_')}`, ...(optionMeta(name).env ?? [])];
+export function environmentNames(name: string): string[] {
+  return [`GITLAB_PAT_${name.toUpperCase().replace(/-/g, '_')}`, ...(metaOf(name).env ?? [])];
 }
 
-function fromEnvironment(name: OptionName, env: NodeJS.ProcessEnv): string | undefined {
+function fromEnvironment(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return environmentNames(name)
     .map((variable) => env[variable])
     .find((value) => value !== undefined && value !== '');
@@ -157,11 +209,15 @@ function splitFlag(text: string): [string, string | undefined] {
 }
 
 function unknownFlag(flag: string): string {
+  if (looksLikeToken(flag)) {
+    return 'Unknown option: the argument after -- looks like a GitLab token (not shown). Pass the credential in the GITLAB_TOKEN environment variable, never as an argument.';
+  }
   const closest = CLI_OPTION_NAMES.map((name) => ({ name, distance: editDistance(flag, name) })).sort(
     (a, b) => a.distance - b.distance,
   )[0];
   const hint = closest && closest.distance <= 3 ? ` Did you mean --${closest.name}?` : '';
-  return `Unknown option --${flag}.${hint} Run gitlab-pat --help for the list of options.`;
+  const shown = flag.length > 40 ? `${flag.slice(0, 37)}...` : flag;
+  return `Unknown option --${shown}.${hint}`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -2,16 +2,21 @@
  * The command line (also what the GitLab CI/CD components run): argv and environment in, JSON on stdout, progress
  * and errors on stderr, the contract's exit codes out.
  */
+import type { Destination } from '../core/destinations/destination.js';
 import { ExitCode, InputError, PatError } from '../core/errors.js';
-import { utcDate } from '../core/expiry.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { OperationResult } from '../core/operations/result.js';
-import { parseOptions, secretValues } from '../core/options.js';
+import { OPERATIONS } from '../core/options/option-kit.js';
+import { parseOptions, secretValues } from '../core/options/parse-options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
+import { utcDate } from '../core/time/expiry.js';
+import { githubSecretOptions } from '../github/github-secret-options.js';
+import { githubApiUrl, githubSecretDestination } from '../github/github-secret-destination.js';
 import { VERSION } from '../version.js';
+import { cliOptions } from './cli-options.js';
 import { renderHelp } from './help.js';
-import { parseArgs } from './parse-args.js';
+import { CLI_OPTION_SETS, parseArgs, secretsBeforeParsing } from './parse-args.js';
 
 export interface CliIo {
   readonly argv: readonly string[];
@@ -58,6 +63,8 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     },
     secrets,
   );
+  // Before anything is parsed: a secret in the wrong place must be redacted from the very first message.
+  for (const secret of secretsBeforeParsing(io.argv, io.env)) secrets.add(secret);
   try {
     const request = parseArgs(io.argv, io.env);
     if (request.kind === 'help') {
@@ -68,47 +75,78 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
       io.stdout(`${VERSION}\n`);
       return ExitCode.ok;
     }
-    for (const secret of secretValues(request.raw)) secrets.add(secret);
+    for (const secret of secretValues(request.raw, CLI_OPTION_SETS)) {
+      secrets.add(secret);
+    }
     for (const warning of request.warnings) log.warn(warning);
-    operation = request.raw.operation ?? 'rotate';
-    const { options, warnings } = parseOptions(request.raw, { today: utcDate(new Date()) });
-    debug = options.debug;
+    const word = request.raw.operation ?? 'rotate';
+    operation = (OPERATIONS as readonly string[]).includes(word) ? word : undefined;
+    const {
+      options,
+      sets: [githubSecret, cli],
+      warnings,
+    } = parseOptions(
+      request.raw,
+      {
+        today: utcDate(new Date()),
+        ...(io.env.CI_PROJECT_ID ? { defaultVariableProject: io.env.CI_PROJECT_ID } : {}),
+      },
+      githubSecretOptions,
+      cliOptions,
+    );
+    debug = cli.debug;
     for (const warning of warnings) log.warn(warning);
-    if (options.printToken && io.env.GITLAB_CI === 'true') {
+    if (cli.printToken && io.env.GITLAB_CI === 'true') {
       throw new InputError(
         '--print-token is refused in GitLab CI: GitLab cannot mask a value created during the job, so the job log would show the token. Store it in a masked, hidden CI/CD variable instead.',
       );
     }
 
-    const result = await runOperation(options, {
-      log,
-      outputs: () =>
-        options.printToken
-          ? [
-              {
-                description: 'stdout (--print-token)',
-                durable: false,
-                preflight: () => Promise.resolve(),
-                write: (token) => {
-                  printed = token.token;
-                  return Promise.resolve();
-                },
-              },
-            ]
-          : [],
-    });
+    const outputs: Destination[] = [];
+    if (cli.printToken) {
+      outputs.push({
+        description: 'stdout (--print-token)',
+        durable: false,
+        preflight: () => Promise.resolve(),
+        write: (token) => {
+          printed = token.token;
+          return Promise.resolve();
+        },
+      });
+    }
+    if (githubSecret) {
+      outputs.push(
+        githubSecretDestination(githubSecret, {
+          apiUrl: githubApiUrl(io.env),
+          defaultRepository: io.env.GITHUB_REPOSITORY,
+          log,
+        }),
+      );
+    }
+    const result = await runOperation(options, { log, outputs });
     log.info(result.headline);
     warnIfCredentialSourceIsStale(log, io.env, request.credentialVariable, options.variable?.key, result);
+    // stdout is a destination too: with --print-token the value must arrive, or the run must say it did not.
     // The one place a value may reach stdout: asked for explicitly, written raw on purpose.
     io.stdout(`${JSON.stringify(toJson(result, printed), null, 2)}\n`);
     return ExitCode.ok;
   } catch (error) {
     reportFailure(error, log);
     const exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
-    // Scripts read stdout: a failure is JSON too, with the token that changed, if one did (never its value).
-    io.stdout(`${JSON.stringify(failureJson(error, exitCode, operation, printed), null, 2)}\n`);
+    // Scripts read stdout: a failure is JSON too, with the token that changed, if one did (never its value but the
+    // one asked for with --print-token, which the message then says is there).
+    const json = JSON.stringify(failureJson(error, exitCode, operation, undefined), null, 2);
+    io.stdout(
+      `${printed === undefined ? secrets.redact(json) : insertToken(secrets.redact(json), printed)}\n`,
+    );
     return exitCode;
   }
+}
+
+/** The failure JSON with the printed token added after redaction (redaction would hide it). */
+function insertToken(json: string, token: string): string {
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  return JSON.stringify({ ...parsed, token }, null, 2);
 }
 
 function failureJson(

@@ -5,7 +5,10 @@
  */
 import type * as actionsCore from '@actions/core';
 import { createLogger, type Logger, type LogSink } from '../core/logger.js';
-import { OPTION_NAMES, optionMeta, type RawOptions } from '../core/options.js';
+import type { RawOptions } from '../core/options/option-kit.js';
+import { optionNames } from '../core/options/parse-options.js';
+import { actionOptions } from './action-options.js';
+import { githubSecretOptions } from './github-secret-options.js';
 import { PatError } from '../core/errors.js';
 import type { SecretRegistry } from '../core/redact.js';
 
@@ -26,13 +29,14 @@ export type ActionsCore = Pick<
 /** State the post step reads: the id of a token created with revoke-after-job. */
 export const REVOKE_STATE = 'revoke-token-id';
 
+/** The option sets the Action reads besides the GitLab options. */
+export const ACTION_OPTION_SETS = [githubSecretOptions, actionOptions] as const;
+
+/** Every Action input's name, in action.yml order. */
+export const ACTION_INPUT_NAMES: readonly string[] = optionNames(ACTION_OPTION_SETS);
+
 export function readActionInputs(core: ActionsCore): RawOptions {
-  const raw: RawOptions = {};
-  for (const name of OPTION_NAMES) {
-    const doors = optionMeta(name).frontDoors;
-    if (!doors || doors.includes('action')) raw[name] = core.getInput(name);
-  }
-  return raw;
+  return Object.fromEntries(ACTION_INPUT_NAMES.map((name) => [name, core.getInput(name)]));
 }
 
 export function createActionLogger(core: ActionsCore, secrets: SecretRegistry): Logger {

@@ -15,7 +15,7 @@ import {
   type GithubRepositoryRef,
   type GithubSecretScope,
   type GithubSecretTarget,
-} from '../core/options.js';
+} from './github-secret-options.js';
 import { describeGithubError, type GithubAdviceKey } from './github-request-error.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import type {

@@ -8,7 +8,7 @@
 import { Octokit } from '@octokit/core';
 import type { Logger } from '../core/logger.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../core/retry-policy.js';
-import type { GithubRepositoryRef } from '../core/options.js';
+import type { GithubRepositoryRef } from './github-secret-options.js';
 import { VERSION } from '../version.js';
 import { GithubRequestError } from './github-request-error.js';
 

@@ -3,7 +3,7 @@
  * soon flagged; the other operations show the token they acted on. Never a token value.
  */
 import type { OperationResult } from '../core/operations/result.js';
-import type { TokenView } from '../core/token-view.js';
+import type { TokenView } from '../core/tokens/token-view.js';
 
 /** Tokens expiring within this many days are flagged, matching GitLab's own 30-day expiry email. */
 export const SOON_DAYS = 30;

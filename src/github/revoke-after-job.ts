@@ -3,10 +3,10 @@
  * job that did its work, so it is a warning that says how to clean up by hand.
  */
 import type * as actionsCore from '@actions/core';
-import { parseOptions, secretValues } from '../core/options.js';
+import { parseOptions, secretValues } from '../core/options/parse-options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
-import { utcDate } from '../core/expiry.js';
+import { utcDate } from '../core/time/expiry.js';
 import {
   createActionLogger,
   failureText,

@@ -3,16 +3,19 @@
  * that the entry file stays one line and the flow reads top to bottom.
  */
 import { ExitCode, PatError } from '../core/errors.js';
-import { utcDate } from '../core/expiry.js';
 import type { Logger } from '../core/logger.js';
 import { toOutputs, type OperationResult } from '../core/operations/result.js';
-import { parseOptions, secretValues } from '../core/options.js';
+import { parseOptions, secretValues } from '../core/options/parse-options.js';
+import { utcDate } from '../core/time/expiry.js';
+import { actionOptions } from './action-options.js';
+import { githubSecretOptions } from './github-secret-options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
 import type { Destination } from '../core/destinations/destination.js';
 import { githubApiUrl, githubSecretDestination } from './github-secret-destination.js';
 import {
   createActionLogger,
+  ACTION_OPTION_SETS,
   failureText,
   readActionInputs,
   REVOKE_STATE,
@@ -28,13 +31,19 @@ export async function runAction(
   const log = createActionLogger(core, secrets);
   try {
     const raw = readActionInputs(core);
-    for (const secret of secretValues(raw)) log.protectSecret(secret);
-    const { options, warnings } = parseOptions(raw, { today: utcDate(new Date()) });
+    for (const secret of secretValues(raw, ACTION_OPTION_SETS)) {
+      log.protectSecret(secret);
+    }
+    const {
+      options,
+      sets: [githubSecretTarget, action],
+      warnings,
+    } = parseOptions(raw, { today: utcDate(new Date()) }, githubSecretOptions, actionOptions);
     for (const warning of warnings) log.warn(warning);
 
     // Built before the run, so that a missing default repository is an input error before the first request.
-    const githubSecret = options.githubSecret
-      ? githubSecretDestination(options.githubSecret, {
+    const githubSecret = githubSecretTarget
+      ? githubSecretDestination(githubSecretTarget, {
           apiUrl: githubApiUrl(env),
           defaultRepository: env.GITHUB_REPOSITORY,
           log,
@@ -44,11 +53,11 @@ export async function runAction(
     const result = await runOperation(options, {
       log,
       // The masked output first: if a later destination fails, the token is at least there.
-      outputs: () => [maskedTokenOutput(core), ...(githubSecret ? [githubSecret] : [])],
+      outputs: [maskedTokenOutput(core), ...(githubSecret ? [githubSecret] : [])],
     });
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
     warnIfOnlyInStepOutput(log, githubSecret, result);
-    if (options.revokeAfterJob && result.newToken) core.saveState(REVOKE_STATE, String(result.newToken.id));
+    if (action.revokeAfterJob && result.newToken) core.saveState(REVOKE_STATE, String(result.newToken.id));
     log.info(result.headline);
     await writeSummary(core, log, result, options.gitlabUrl, env);
   } catch (error) {

@@ -7,8 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { environmentNames } from '../../src/cli/parse-args.js';
-import { OPTION_NAMES, optionMeta, type OptionName } from '../../src/core/options.js';
+import { CLI_OPTIONS_DESCRIBED, CLI_OPTION_NAMES, environmentNames } from '../../src/cli/parse-args.js';
+import type { OptionMeta } from '../../src/core/options/option-kit.js';
+
+type OptionName = string;
+const OPTION_NAMES = CLI_OPTION_NAMES;
+const optionMeta = (name: OptionName): OptionMeta =>
+  new Map(CLI_OPTIONS_DESCRIBED).get(name) ?? { description: '' };
 import { ROOT } from './gitlab-ci-local.js';
 
 interface Input {
@@ -57,13 +62,21 @@ const NOT_OFFERED: Partial<Record<OptionName, string>> = {
   'print-token': 'GitLab cannot mask a value made during the job; the CLI refuses it in GitLab CI',
   'recovery-token':
     'the second credential is passed by variable name (recovery_token_variable), never as a value',
-  'revoke-after-job':
-    "Action only (its post step revokes after the job's other steps used the token). A component job only runs " +
-    'gitlab-pat, with an environment fixed when it starts, and its after_script runs before any later job: the ' +
-    'variable would hold a revoked token. Create in an early stage, revoke in the last one (operation: revoke)',
+  ...Object.fromEntries(
+    [
+      'github-secret',
+      'github-secret-repository',
+      'github-secret-environment',
+      'github-secret-org',
+      'github-token',
+    ].map((name) => [
+      name,
+      'a GitHub secret destination needs a GitHub credential passed by variable name, which these components do not take yet; use the CLI',
+    ]),
+  ),
 };
 /** Inputs whose value may name CI/CD variables to expand; every other text input reaches the CLI verbatim. */
-const EXPANDED = ['gitlab_url', 'user', 'variable_project', 'variable_group'];
+const EXPANDED = ['gitlab_url', 'user', 'project', 'group', 'variable_project', 'variable_group'];
 /** Variables the component itself reads in its script; none of them is a CLI option. */
 const COMPONENT_VARIABLES = [
   'GITLAB_PAT_COMPONENT_COMMAND',
@@ -74,8 +87,8 @@ const COMPONENT_VARIABLES = [
 const optionOf = (input: string): OptionName | undefined =>
   RENAMED[input] ?? OPTION_NAMES.find((name) => name === input.replace(/_/g, '-'));
 const envNameOf = (option: OptionName): string => environmentNames(option)[0] ?? '';
-/** Components run the CLI: options of the Action alone (its post step, GitHub secrets) are not theirs. */
-const reachesTheCli = (option: OptionName) => optionMeta(option).frontDoors?.includes('cli') ?? true;
+/** Components run the CLI: every CLI option reaches it. */
+const reachesTheCli = (option: OptionName) => OPTION_NAMES.includes(option);
 const appliesTo = (option: OptionName, operation: 'rotate') => {
   const operations = optionMeta(option).operations;
   return reachesTheCli(option) && (operations === undefined || operations.includes(operation));

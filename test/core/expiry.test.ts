@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExpiry, lifetimeOf } from '../../src/core/choose-expiry.js';
+import { chooseExpiry, lifetimeOf } from '../../src/core/time/choose-expiry.js';
 import { InputError } from '../../src/core/errors.js';
 import {
   addDuration,
@@ -7,8 +7,8 @@ import {
   expiresWithin,
   isCalendarDate,
   parseDuration,
-} from '../../src/core/expiry.js';
-import type { PersonalAccessToken } from '../../src/core/gitlab-api.js';
+} from '../../src/core/time/expiry.js';
+import type { AccessToken } from '../../src/core/tokens/access-token.js';
 
 const duration = (text: string) => parseDuration(text) ?? expect.fail(`bad duration ${text}`);
 
@@ -105,7 +105,7 @@ describe('choosing the expiry sent to GitLab', () => {
   });
 
   it("gives a rotated token its predecessor's lifetime", () => {
-    const token = { createdAt: '2026-08-29T10:00:00Z', expiresAt: '2026-11-27' } as PersonalAccessToken;
+    const token = { createdAt: '2026-08-29T10:00:00Z', expiresAt: '2026-11-27' } as AccessToken;
     expect(lifetimeOf(token, 365)).toMatchObject({ amount: 90, unit: 'd' });
     expect(lifetimeOf({ ...token, expiresAt: null }, 365)).toMatchObject({ amount: 365 });
   });

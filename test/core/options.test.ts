@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.js';
-import { parseOptions, type RawOptions } from '../../src/core/options.js';
+import type { RawOptions } from '../../src/core/options/option-kit.js';
+import { parseOptions } from '../../src/core/options/parse-options.js';
 
 const TOKEN = 'glpat-0123456789abcdefghij';
 const context = { today: '2026-11-27' };
@@ -69,7 +70,7 @@ describe('options: every error a user can cause names the input, the expectation
     {
       raw: { user: 'svc-deploy' },
       contains: [
-        'Input user says among whose tokens to look',
+        'Input user says whose token',
         'would act on gitlab-token itself',
         'Give token-name',
       ],
@@ -119,7 +120,7 @@ describe('options: defaults and normal forms', () => {
     expect(options).toMatchObject({
       operation: 'rotate',
       gitlabUrl: 'https://gitlab.com',
-      target: { kind: 'self' },
+      address: { owner: { kind: 'personal', user: undefined }, selector: { kind: 'self' } },
       maxLifetimeDays: 365,
       dryRun: false,
       state: 'active',
@@ -151,15 +152,18 @@ describe('options: defaults and normal forms', () => {
       name: 'ci',
       scopes: 'api,\nread_repository  future_scope',
     });
-    expect(options.scopes).toEqual(['api', 'read_repository', 'future_scope']);
+    expect(options.create?.scopes).toEqual(['api', 'read_repository', 'future_scope']);
     expect(warnings.join()).toContain('future_scope');
   });
 
   it('selects a token by id, name or self', () => {
-    expect(parse({ 'token-id': '42' }).options.target).toEqual({ kind: 'id', id: 42 });
-    expect(parse({ 'token-id': 'SELF' }).options.target).toEqual({ kind: 'self' });
-    expect(parse({ 'token-name': 'deploy' }).options.target).toEqual({ kind: 'name', name: 'deploy' });
-    expect(parse({ operation: 'list' }).options.target).toBeUndefined();
+    expect(parse({ 'token-id': '42' }).options.address.selector).toEqual({ kind: 'id', id: 42 });
+    expect(parse({ 'token-id': 'SELF' }).options.address.selector).toEqual({ kind: 'self' });
+    expect(parse({ 'token-name': 'deploy' }).options.address.selector).toEqual({
+      kind: 'name',
+      name: 'deploy',
+    });
+    expect(parse({ operation: 'list' }).options.address.selector).toEqual({ kind: 'self' });
   });
 
   it('accepts the maximum date exactly and raises it with max-lifetime-days', () => {
@@ -170,7 +174,13 @@ describe('options: defaults and normal forms', () => {
   });
 
   it('reads user ids as numbers and usernames as text', () => {
-    expect(parse({ operation: 'list', user: '17' }).options.user).toBe(17);
-    expect(parse({ operation: 'list', user: 'svc-deploy' }).options.user).toBe('svc-deploy');
+    expect(parse({ operation: 'list', user: '17' }).options.address.owner).toEqual({
+      kind: 'personal',
+      user: 17,
+    });
+    expect(parse({ operation: 'list', user: 'svc-deploy' }).options.address.owner).toEqual({
+      kind: 'personal',
+      user: 'svc-deploy',
+    });
   });
 });

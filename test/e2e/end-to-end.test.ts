@@ -186,7 +186,7 @@ describe('the Action', () => {
     const run = await runAction({ 'gitlab-url': gitlab.url, 'gitlab-token': revoked.token });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toMatch(
-      /::error::Checking the credential \(gitlab-token\) on http:\/\/127\.0\.0\.1:\d+ failed: GitLab answered 401/,
+      /::error::Reading the credential \(gitlab-token\) on http:\/\/127\.0\.0\.1:\d+ failed: GitLab answered 401/,
     );
     expect(run.stdout).toContain('has been revoked');
   });

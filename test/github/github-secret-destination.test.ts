@@ -5,15 +5,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Destination } from '../../src/core/destinations/destination.js';
 import { DestinationFailure, InputError, UnchangedFailure } from '../../src/core/errors.js';
-import type { NewPersonalAccessToken } from '../../src/core/gitlab-api.js';
+import type { NewAccessToken } from '../../src/core/tokens/access-token.js';
 import { createLogger } from '../../src/core/logger.js';
-import type { GithubSecretScope } from '../../src/core/options.js';
+import type { GithubSecretScope } from '../../src/github/github-secret-options.js';
 import { SecretRegistry } from '../../src/core/redact.js';
 import { githubApiUrl, githubSecretDestination } from '../../src/github/github-secret-destination.js';
 import type { RetryPolicy } from '../../src/core/retry-policy.js';
 import { startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
 
-const NEW_TOKEN: NewPersonalAccessToken = {
+/** A GitHub secret's preflight needs nothing the GitLab side knows. */
+const NO_FACTS = { tokenResource: null, writerScopes: undefined } as const;
+
+const NEW_TOKEN: NewAccessToken = {
+  kind: 'personal',
+  accessLevel: null,
+  resource: null,
   id: 42,
   name: 'deploy',
   description: null,
@@ -104,7 +110,7 @@ describe('a repository secret', () => {
     expect(target.description).toBe('GitHub Actions secret GITLAB_TOKEN in repository octo-org/deployer');
     expect(target.durable).toBe(true);
 
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
       'GET /repos/octo-org/deployer/actions/secrets/public-key',
     ]);
@@ -125,7 +131,7 @@ describe('a repository secret', () => {
   it('updates an existing secret in place (204) and a second write replaces the value', async () => {
     github.setSecret({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN', 'glpat-old-value-000000000000');
     const target = destination(repoWriter());
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(puts().map((request) => request.status)).toEqual([204]);
     expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
@@ -138,14 +144,14 @@ describe('a repository secret', () => {
       kind: 'repository',
       repository: { owner: 'octo-org', name: 'other' },
     });
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(github.secretValue({ repository: 'octo-org/other' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
   });
 
   it('works with a GitHub Enterprise Server API root (/api/v3)', async () => {
     const target = destination(repoWriter(), undefined, { apiUrl: `${github.url}/api/v3` });
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
   });
@@ -168,7 +174,7 @@ describe('an environment secret', () => {
     expect(target.description).toBe(
       'GitHub Actions secret GITLAB_TOKEN in environment "eu/west" of repository octo-org/deployer',
     );
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(puts()[0]?.path).toBe('/repos/octo-org/deployer/environments/eu%2Fwest/secrets/GITLAB_TOKEN');
     expect(
@@ -182,7 +188,9 @@ describe('an environment secret', () => {
       grants: [{ repository: 'octo-org/deployer', secrets: 'write', environments: 'write' }],
     });
     const error = await failure(
-      destination(token, { kind: 'environment', repository: undefined, environment: 'staging' }).preflight(),
+      destination(token, { kind: 'environment', repository: undefined, environment: 'staging' }).preflight(
+        NO_FACTS,
+      ),
       [token],
     );
     expect(error).toBeInstanceOf(UnchangedFailure);
@@ -202,7 +210,7 @@ describe('an organization secret', () => {
       selectedRepositories: names,
     });
     const target = destination(orgWriter(), { kind: 'organization', org: 'octo-org' });
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
 
     const stored = github.secret({ org: 'octo-org' }, 'GITLAB_TOKEN');
@@ -219,7 +227,7 @@ describe('an organization secret', () => {
       visibility: 'private',
     });
     const target = destination(orgWriter(), { kind: 'organization', org: 'octo-org' });
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(puts()[0]?.body).toMatchObject({ visibility: 'private' });
     expect(puts()[0]?.body).not.toHaveProperty('selected_repository_ids');
@@ -228,9 +236,10 @@ describe('an organization secret', () => {
 
   it('that does not exist yet stops at preflight: gitlab-pat never chooses who may read a token', async () => {
     const token = orgWriter();
-    const error = await failure(destination(token, { kind: 'organization', org: 'octo-org' }).preflight(), [
-      token,
-    ]);
+    const error = await failure(
+      destination(token, { kind: 'organization', org: 'octo-org' }).preflight(NO_FACTS),
+      [token],
+    );
     expect(error).toBeInstanceOf(UnchangedFailure);
     expect(error.message).toContain('organization octo-org has no secret GITLAB_TOKEN');
     expect(error.message).toContain('create GITLAB_TOKEN once');
@@ -241,7 +250,7 @@ describe('an organization secret', () => {
 describe('refusals say what to fix, and never carry a secret', () => {
   it("the workflow's GITHUB_TOKEN: 403 at preflight, saying it can never write secrets", async () => {
     const token = github.issueToken({ kind: 'actions' });
-    const error = await failure(destination(token).preflight(), [token]);
+    const error = await failure(destination(token).preflight(NO_FACTS), [token]);
     expect(error).toBeInstanceOf(UnchangedFailure);
     expect(error.message).toContain(
       `Checking that github-token may write GitHub Actions secret GITLAB_TOKEN in repository octo-org/deployer on ${github.url} failed: GitHub answered 403 "Resource not accessible by integration".`,
@@ -252,7 +261,7 @@ describe('refusals say what to fix, and never carry a secret', () => {
 
   it('a token that cannot see the repository: 404 naming the repository and github-secret-repository', async () => {
     const token = github.issueToken({ grants: [{ repository: 'octo-org/elsewhere', secrets: 'write' }] });
-    const error = await failure(destination(token).preflight(), [token]);
+    const error = await failure(destination(token).preflight(NO_FACTS), [token]);
     expect(error.message).toContain('GitHub answered 404 "Not Found"');
     expect(error.message).toContain(
       'Repository octo-org/deployer does not exist or github-token cannot see it: check github-secret-repository',
@@ -261,7 +270,7 @@ describe('refusals say what to fix, and never carry a secret', () => {
 
   it('an unknown token: 401, saying to replace it', async () => {
     const token = 'github_pat_NotIssuedByTheEmulator0123456789';
-    const error = await failure(destination(token).preflight(), [token]);
+    const error = await failure(destination(token).preflight(NO_FACTS), [token]);
     expect(error.message).toContain('GitHub answered 401 "Bad credentials"');
     expect(error.message).toContain('github-token was refused: it is expired, revoked or mistyped');
   });
@@ -273,7 +282,7 @@ describe('refusals say what to fix, and never carry a secret', () => {
       destination(token, {
         kind: 'repository',
         repository: { owner: 'octo-org', name: 'public-app' },
-      }).preflight(),
+      }).preflight(NO_FACTS),
       [token],
     );
     expect(error).toBeInstanceOf(UnchangedFailure);
@@ -284,7 +293,7 @@ describe('refusals say what to fix, and never carry a secret', () => {
 
   it('a classic token with repo passes', async () => {
     const target = destination(github.issueToken({ kind: 'classic', scopes: ['repo'] }));
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
   });
@@ -292,7 +301,7 @@ describe('refusals say what to fix, and never carry a secret', () => {
   it('a fine-grained token that may only read secrets passes preflight (GitHub cannot tell), and the write says why it failed', async () => {
     const token = github.issueToken({ grants: [{ repository: 'octo-org/deployer', secrets: 'read' }] });
     const target = destination(token);
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     const error = await failure(target.write(NEW_TOKEN), [token]);
     expect(error).toBeInstanceOf(DestinationFailure);
     expect(error.message).toContain(
@@ -305,7 +314,7 @@ describe('refusals say what to fix, and never carry a secret', () => {
   it('a key that changed between preflight and write: 422, saying to run again', async () => {
     const token = repoWriter();
     const target = destination(token);
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     github.rotateKey({ repository: 'octo-org/deployer' });
     const error = await failure(target.write(NEW_TOKEN), [token]);
     expect(error).toBeInstanceOf(DestinationFailure);
@@ -323,7 +332,7 @@ describe('retries', () => {
       respond: { status: 502, body: { message: 'Server Error' } },
     });
     const target = destination(repoWriter());
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(puts().map((request) => request.status)).toEqual([502, 502, 201]);
     expect(sleeps).toEqual([600, 1100]);
@@ -346,7 +355,7 @@ describe('retries', () => {
       },
     });
     const target = destination(repoWriter());
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(sleeps).toEqual([3000, 2000]);
     expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
@@ -359,7 +368,7 @@ describe('retries', () => {
       afterCommit: 'drop',
     });
     const target = destination(repoWriter());
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(puts().map((request) => request.status)).toEqual([0, 204]);
     expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
@@ -380,7 +389,7 @@ describe('retries', () => {
         attemptTimeoutMs: 300,
       },
     });
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     await target.write(NEW_TOKEN);
     expect(puts().map((request) => request.status)).toEqual([0, 204]);
     expect(lines.join('\n')).toContain(
@@ -398,7 +407,7 @@ describe('retries', () => {
     });
     const token = repoWriter();
     const target = destination(token);
-    await target.preflight();
+    await target.preflight(NO_FACTS);
     const error = await failure(target.write(NEW_TOKEN), [token]);
     expect(error).toBeInstanceOf(DestinationFailure);
     expect(puts()).toHaveLength(4);
@@ -408,7 +417,7 @@ describe('retries', () => {
 
   it('does not retry a refusal', async () => {
     const token = github.issueToken({ kind: 'actions' });
-    await failure(destination(token).preflight(), [token]);
+    await failure(destination(token).preflight(NO_FACTS), [token]);
     expect(github.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });

@@ -5,12 +5,25 @@
 import { describe, expect, it } from 'vitest';
 import { CLI_OPTION_NAMES } from '../../src/cli/parse-args.js';
 import { InputError } from '../../src/core/errors.js';
-import { parseOptions, secretValues, type RawOptions } from '../../src/core/options.js';
+import type { RawOptions } from '../../src/core/options/option-kit.js';
+import { parseOptions, secretValues } from '../../src/core/options/parse-options.js';
+import { ACTION_OPTION_SETS } from '../../src/github/action-io.js';
+import { actionOptions } from '../../src/github/action-options.js';
+import { githubSecretOptions } from '../../src/github/github-secret-options.js';
 
 const GITLAB_TOKEN = 'glpat-0123456789abcdefghij';
 const GITHUB_TOKEN = 'github_pat_11AAAAAAA0SecretValue0123456789';
-const parse = (raw: RawOptions) =>
-  parseOptions({ 'gitlab-token': GITLAB_TOKEN, ...raw }, { today: '2026-11-27' }).options;
+const parse = (raw: RawOptions) => {
+  const {
+    sets: [githubSecret],
+  } = parseOptions(
+    { 'gitlab-token': GITLAB_TOKEN, ...raw },
+    { today: '2026-11-27' },
+    githubSecretOptions,
+    actionOptions,
+  );
+  return { githubSecret };
+};
 const withSecret = (raw: RawOptions): RawOptions => ({
   'github-secret': 'GITLAB_TOKEN',
   'github-token': GITHUB_TOKEN,
@@ -139,10 +152,16 @@ describe('github-secret inputs', () => {
   });
 
   it('treats github-token as a secret, so every front door masks it before anything is written', () => {
-    expect(secretValues(withSecret({}))).toContain(GITHUB_TOKEN);
+    expect(secretValues(withSecret({}), ACTION_OPTION_SETS)).toContain(GITHUB_TOKEN);
   });
 
-  it('offers them in the Action only: the CLI and the components have no GitHub secrets to write', () => {
-    expect(CLI_OPTION_NAMES.filter((name) => name.startsWith('github-'))).toEqual([]);
+  it('offers them in the CLI too, which writes GitHub secrets given a GitHub credential', () => {
+    expect(CLI_OPTION_NAMES.filter((name) => name.startsWith('github-'))).toEqual([
+      'github-secret',
+      'github-secret-repository',
+      'github-secret-environment',
+      'github-secret-org',
+      'github-token',
+    ]);
   });
 });

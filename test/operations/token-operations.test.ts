@@ -55,7 +55,8 @@ describe('create', () => {
     expect(result.masked).toEqual([result.delivered[0]]);
   });
 
-  it("refuses to create a token for another user with a non-administrator's credential, before any POST", async () => {
+  // GitLab's own rule, answered by GitLab (the administrators' endpoint refuses with 403): one refused POST, nothing made.
+  it("a non-administrator's credential cannot create a token for another user: GitLab refuses, nothing is made", async () => {
     const result = await run({
       operation: 'create',
       'gitlab-token': alice.token,
@@ -65,7 +66,8 @@ describe('create', () => {
     });
     expect(exitCode(result)).toBe(ExitCode.failedUnchanged);
     expect(result.error?.message).toContain("needs an administrator's credential");
-    expect(posts()).toEqual([]);
+    expect(posts().map((request) => request.status)).toEqual([403]);
+    expect(gitlab.activeTokens('svc-deploy').map((token) => token.name)).not.toContain('x');
   });
 
   it('explains the self-service scope limit for non-administrators', async () => {
@@ -162,7 +164,7 @@ describe('user and the token it selects must agree', () => {
     });
     expect(exitCode(result)).toBe(ExitCode.failedUnchanged);
     expect(result.error?.message).toContain(`token ${alice.id} ("laptop") belongs to user`);
-    expect(result.error?.message).toContain('not to svc-deploy (input user)');
+    expect(result.error?.message).toContain('not to user svc-deploy (input user)');
     expect(posts()).toEqual([]);
   });
 });

@@ -62,7 +62,7 @@ describe('retries', () => {
   it('10. retries a GET on 5xx and never a POST', async () => {
     f.gitlab.faults.inject({
       method: 'GET',
-      path: '/api/v4/user',
+      path: '/api/v4/users',
       respond: { status: 502, body: { message: 'bad gateway' } },
     });
     f.gitlab.faults.inject({
@@ -77,13 +77,30 @@ describe('retries', () => {
       name: 'ci',
       scopes: 'api',
     });
-    expect(f.requests('GET', '/api/v4/user').map((request) => request.status)).toEqual([502, 200]);
+    expect(f.requests('GET', '/api/v4/users').map((request) => request.status)).toEqual([502, 200]);
     expect(f.requests('POST', '/personal_access_tokens').map((request) => request.status)).toEqual([503]);
     expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
     expect(run.error?.message).toContain('may or may not have been created; it was not sent again');
   });
 
-  it('10. a DELETE answering 404 counts as done', async () => {
+  it('10. a DELETE answering 404 counts as done when GitLab says the token is revoked', async () => {
+    // Another run (or a lost 204 and its retry) revoked it: the 404 is the truth.
+    f.gitlab.faults.inject({
+      method: 'DELETE',
+      path: '/api/v4/personal_access_tokens/*',
+      afterCommit: { status: 404, body: { message: '404 Not found' } },
+    });
+    const run = await f.run({
+      operation: 'revoke',
+      'gitlab-token': f.admin.token,
+      'token-id': String(f.service.id),
+    });
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    expect(run.result?.headline).toContain('already revoked');
+    expect(f.gitlab.token(f.service.id)?.revoked).toBe(true);
+  });
+
+  it('10. a DELETE answering 404 while the token is still active is a failure, not "already revoked"', async () => {
     f.gitlab.faults.inject({
       method: 'DELETE',
       path: '/api/v4/personal_access_tokens/*',
@@ -94,8 +111,9 @@ describe('retries', () => {
       'gitlab-token': f.admin.token,
       'token-id': String(f.service.id),
     });
-    expect(exitCodeOf(run), run.error?.message).toBe(0);
-    expect(run.result?.headline).toContain('already revoked');
+    expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
+    expect(run.error?.message).toContain('404');
+    expect(f.gitlab.token(f.service.id)?.revoked).toBe(false);
   });
 });
 

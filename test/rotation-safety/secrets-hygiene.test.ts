@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { createGitlabApi } from '../../src/core/gitlab-api.js';
+import { createGitlabApi } from '../../src/core/gitlab/gitlab-api.js';
 import { createLogger } from '../../src/core/logger.js';
 import { SecretRegistry } from '../../src/core/redact.js';
 import { findLeaks } from '../support/leak-scan.js';
@@ -66,7 +66,7 @@ describe('16. a forced request error carries no token', () => {
   it('when GitLab refuses the credential', async () => {
     const revoked = f.gitlab.issueToken({ user: 'svc-deploy', name: 'old', scopes: ['api'], revoked: true });
     const { api, lines } = quietApi(revoked.token);
-    const error = await caught(api.currentToken());
+    const error = await caught(api.client.get('personal_access_tokens/self'));
     expect(findLeaks(everyRendering(error) + lines.join('\n'), [revoked.token])).toEqual([]);
   });
 
@@ -93,7 +93,7 @@ describe('16. a forced request error carries no token', () => {
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
     const { api } = quietApi(f.service.token, `http://127.0.0.1:${port}`);
-    const error = await caught(api.currentToken());
+    const error = await caught(api.client.get('personal_access_tokens/self'));
     expect(everyRendering(error)).toContain('ECONNREFUSED');
     expect(findLeaks(everyRendering(error), [f.service.token])).toEqual([]);
   });

@@ -3,7 +3,7 @@
  * pipelines read that token from a masked, hidden CI/CD variable, and an administrator.
  */
 import { afterEach, beforeEach, expect } from 'vitest';
-import type { RawOptions } from '../../src/core/options.js';
+import type { RawOptions } from '../../src/core/options/option-kit.js';
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
 import { findLeaks } from './leak-scan.js';
 import { everythingWritten, runCore, type CoreRun, type CoreRunOptions } from './run-core.js';

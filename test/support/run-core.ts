@@ -2,13 +2,14 @@
  * Runs the core in-process against the emulator through the real gitbeaker client, the way a front door does,
  * and keeps everything it wrote so that tests can assert on messages and scan them for secrets.
  */
-import type { Clock } from '../../src/core/clock.js';
+import type { Clock } from '../../src/core/time/clock.js';
 import type { Destination } from '../../src/core/destinations/destination.js';
 import type { PatError } from '../../src/core/errors.js';
 import type { RetryPolicy } from '../../src/core/retry-policy.js';
 import { createLogger, type LogSink } from '../../src/core/logger.js';
 import type { OperationResult } from '../../src/core/operations/result.js';
-import { parseOptions, type RawOptions } from '../../src/core/options.js';
+import type { RawOptions } from '../../src/core/options/option-kit.js';
+import { parseOptions } from '../../src/core/options/parse-options.js';
 import { SecretRegistry } from '../../src/core/redact.js';
 import { runOperation } from '../../src/core/run-operation.js';
 import type { GitlabEmulator } from '../emulator/index.js';
@@ -83,18 +84,17 @@ export async function runCore(
             nowMs: () => Date.now() + virtualNow,
           }
         : {}),
-      outputs: () =>
-        options.outputs ?? [
-          {
-            description: 'the test output',
-            durable: false,
-            preflight: () => Promise.resolve(),
-            write: (token) => {
-              delivered.push(token.token);
-              return Promise.resolve();
-            },
+      outputs: options.outputs ?? [
+        {
+          description: 'the test output',
+          durable: false,
+          preflight: () => Promise.resolve(),
+          write: (token) => {
+            delivered.push(token.token);
+            return Promise.resolve();
           },
-        ],
+        },
+      ],
     });
     return { result, lines, delivered, masked, sleeps };
   } catch (error) {

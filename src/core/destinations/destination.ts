@@ -1,4 +1,4 @@
-import type { NewPersonalAccessToken } from '../gitlab-api.js';
+import type { NewAccessToken, TokenResource } from '../tokens/access-token.js';
 
 /**
  * Somewhere a new token value is delivered: the Action's masked output, a CI/CD variable, a fallback variable.
@@ -13,6 +13,23 @@ export interface Destination {
    */
   readonly durable: boolean;
   /** Throws an error that says what to fix when the write would fail. Must not change anything. */
-  preflight(): Promise<void>;
-  write(token: NewPersonalAccessToken): Promise<void>;
+  preflight(facts: PreflightFacts): Promise<void>;
+  /**
+   * Fallbacks only: learn what preflight would (where the variable lives) without checks that could stop the run; a
+   * fallback is written only when a destination failed after the change.
+   */
+  prepare?(facts: PreflightFacts): Promise<void>;
+  write(token: NewAccessToken): Promise<void>;
+}
+
+/** What the run knows before the change that a destination's check may need. */
+export interface PreflightFacts {
+  /** The token's own project or group (project and group tokens): where a variable goes when nobody said. */
+  readonly tokenResource: TokenResource | null;
+  /**
+   * Scopes of the token that will write (a self-rotation: the credential's, which its successor inherits).
+   * Undefined when the writer is another credential whose scopes the change itself proves (creating or rotating
+   * someone else's token needs api, as writing variables does).
+   */
+  readonly writerScopes: readonly string[] | undefined;
 }

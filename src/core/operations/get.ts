@@ -1,12 +1,12 @@
-import { describeToken, resolveToken } from '../resolve-token.js';
-import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from '../operation-context.js';
+/** `get`: one token's metadata. One request for the credential itself. */
+import { describeToken } from '../tokens/access-token.js';
+import { resolveToken } from '../tokens/resolve-token.js';
+import { toTokenView } from '../tokens/token-view.js';
+import type { OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function getToken(context: OperationContext): Promise<OperationResult> {
-  const token = await resolveToken(context, context.options.target ?? { kind: 'self' }, () =>
-    callGitlab(context, 'Reading the credential (gitlab-token)', () => context.api.currentToken()),
-  );
+  const { token } = await resolveToken(context, context.options.address, 'read');
   const view = toTokenView(token, context.clock.now());
   return {
     operation: 'get',

@@ -1,22 +1,25 @@
-import { expiresWithin, utcDate } from '../expiry.js';
-import { resolveUser } from '../resolve-token.js';
-import { toTokenView, type TokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from '../operation-context.js';
+/** `list`: the tokens of a user, project, group or service account (or the caller's), every page, never values. */
+import { expiresWithin, utcDate } from '../time/expiry.js';
+import { readSelf, resolveOwner } from '../tokens/resolve-token.js';
+import type { ResolvedOwner } from '../tokens/token-kind.js';
+import { tokenKindOf } from '../tokens/token-kinds.js';
+import { toTokenView, type TokenView } from '../tokens/token-view.js';
+import { callGitlab, type OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function listTokens(context: OperationContext): Promise<OperationResult> {
-  const { options, api } = context;
-  const owner = options.user !== undefined ? await resolveUser(context, options.user) : undefined;
-  // Without a user, the caller's own tokens: an administrator would otherwise get every token on the instance.
-  const userId =
-    owner?.id ??
-    (await callGitlab(context, 'Reading the credential (gitlab-token)', () => api.currentToken())).userId;
-  const whose = owner ? `user ${owner.username}` : 'the caller';
-  const found = await callGitlab(context, `Listing the tokens of ${whose}`, () =>
-    api.personalAccessTokens({
-      userId,
+  const { options } = context;
+  let owner: ResolvedOwner = await resolveOwner(context, options.address.owner);
+  if (owner.kind === 'personal' && owner.userId === undefined) {
+    // The caller's own: an administrator would otherwise get every token on the instance.
+    const own = await readSelf(context, owner);
+    owner = { ...owner, userId: own.userId };
+  }
+  const resolved = owner;
+  const found = await callGitlab(context, `Listing the tokens of ${owner.label}`, () =>
+    tokenKindOf(resolved).list(context.api.client, resolved, {
       ...(options.state === 'all' ? {} : { state: options.state }),
-      ...(options.name !== undefined ? { search: options.name } : {}),
+      ...(options.nameFilter !== undefined ? { search: options.nameFilter } : {}),
     }),
   );
   const now = context.clock.now();
@@ -28,13 +31,13 @@ export async function listTokens(context: OperationContext): Promise<OperationRe
     .sort(byExpiry);
   const filters = [
     options.state === 'all' ? undefined : options.state,
-    options.name !== undefined ? `named like "${options.name}"` : undefined,
+    options.nameFilter !== undefined ? `named like "${options.nameFilter}"` : undefined,
     window ? `expiring within ${window.text}` : undefined,
   ].filter(Boolean);
   return {
     operation: 'list',
     dryRun: options.dryRun,
-    headline: `${tokens.length} token${tokens.length === 1 ? '' : 's'} of ${whose}${filters.length ? ` (${filters.join(', ')})` : ''}.`,
+    headline: `${tokens.length} token${tokens.length === 1 ? '' : 's'} of ${owner.label}${filters.length ? ` (${filters.join(', ')})` : ''}.`,
     tokens,
   };
 }

@@ -1,6 +1,6 @@
-import type { NewPersonalAccessToken } from '../gitlab-api.js';
-import type { Operation } from '../options.js';
-import type { TokenView } from '../token-view.js';
+import type { Operation } from '../options/option-kit.js';
+import type { NewAccessToken } from '../tokens/access-token.js';
+import type { TokenView } from '../tokens/token-view.js';
 
 export interface OperationResult {
   readonly operation: Operation;
@@ -10,7 +10,7 @@ export interface OperationResult {
   /** The token acted on (get, revoke) or created (create, rotate). */
   readonly token?: TokenView;
   /** The new token with its value: create and rotate only, never logged. */
-  readonly newToken?: NewPersonalAccessToken;
+  readonly newToken?: NewAccessToken;
   readonly previousTokenId?: number;
   readonly rotated?: boolean;
   /** rotate: the token replaced is (dry run: would be) the credential itself, whose source now holds a dead token. */
@@ -24,6 +24,7 @@ export interface OperationResult {
 export const OUTPUT_DESCRIPTIONS = {
   'token-id': 'Id of the token acted on; for create and rotate, the new token.',
   'token-name': 'Name of that token.',
+  'token-kind': 'Kind of that token: personal, project, group or service-account.',
   'expires-at': 'Its expiry date (YYYY-MM-DD, UTC), empty when it never expires.',
   'previous-token-id': 'rotate: id of the token that was rotated away.',
   rotated:
@@ -39,6 +40,7 @@ export function toOutputs(result: OperationResult): Partial<Record<OutputName, s
   if (result.token) {
     outputs['token-id'] = String(result.token.id);
     outputs['token-name'] = result.token.name;
+    outputs['token-kind'] = result.token.token_kind;
     outputs['expires-at'] = result.token.expires_at ?? '';
   }
   if (result.previousTokenId !== undefined) outputs['previous-token-id'] = String(result.previousTokenId);

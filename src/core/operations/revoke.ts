@@ -1,57 +1,58 @@
-import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
+/**
+ * `revoke`: idempotent from the user's point of view. A token that is already revoked is done; "done" is what
+ * GitLab's state says after the call, never an assumption from an error status.
+ */
 import { UnchangedFailure } from '../errors.js';
-import type { PersonalAccessToken } from '../gitlab-api.js';
-import { describeToken, resolveToken } from '../resolve-token.js';
-import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from '../operation-context.js';
+import { credentialProblem, describeGitlabError } from '../gitlab/describe-error.js';
+import { describeToken, type AccessToken } from '../tokens/access-token.js';
+import { resolveToken, type ResolvedToken } from '../tokens/resolve-token.js';
+import { tokenKindOf } from '../tokens/token-kinds.js';
+import { toTokenView } from '../tokens/token-view.js';
+import type { OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
-/** Revoking is idempotent from the user's point of view: a token that is already revoked is done. */
 export async function revokeToken(context: OperationContext): Promise<OperationResult> {
   const { options, api, log } = context;
-  const target = options.target ?? { kind: 'self' };
-  const token = await resolveToken(
-    context,
-    target,
-    () => callGitlab(context, 'Reading the credential (gitlab-token)', () => api.currentToken()),
-    true,
-  );
+  const resolved = await resolveToken(context, options.address, 'revoke');
+  const { token, owner } = resolved;
   const label = describeToken(token);
-  const result = (headline: string, revoked: PersonalAccessToken): OperationResult => ({
+  const result = (headline: string, revoked: AccessToken): OperationResult => ({
     operation: 'revoke',
     dryRun: options.dryRun,
     headline,
     token: toTokenView(revoked, context.clock.now()),
   });
+  const revokedNow = { ...token, revoked: true, active: false };
 
   if (token.revoked) return result(`${label} was already revoked; nothing to do.`, token);
   if (options.dryRun) return result(`Dry run: would revoke ${label}.`, token);
 
+  const bySelf = resolved.isCredential && options.address.selector.kind === 'self';
   try {
-    await api.revokePersonalAccessToken(target.kind === 'self' ? 'self' : token.id);
+    await tokenKindOf(owner).revoke(api.client, owner, bySelf ? 'self' : token.id);
   } catch (error) {
-    // 404: it vanished between our read and the delete (another run revoked it); 400: GitLab's "already revoked";
-    // 401 "revoked" on self: the credential is the token, so a lost 204 followed by a retry lands here.
-    const status = httpStatus(error);
-    const selfGone = target.kind === 'self' && credentialProblem(error) === 'revoked';
-    if (status === 404 || selfGone || (status === 400 && (await isRevoked(context, token)))) {
-      return result(`${label} was already revoked; nothing to do.`, {
-        ...token,
-        revoked: true,
-        active: false,
-      });
+    // A lost 204 followed by a retry, or another run that revoked it first, answers 404 (or 401 "revoked" for the
+    // credential itself): look at GitLab's state before calling it done.
+    if (await isRevokedNow(context, resolved, error)) {
+      return result(`${label} was already revoked; nothing to do.`, revokedNow);
     }
     throw new UnchangedFailure(
       describeGitlabError(error, { doing: `Revoking ${label}`, instanceUrl: api.instanceUrl }),
     );
   }
   log.info(`Revoked ${label}.`);
-  return result(`Revoked ${label}.`, { ...token, revoked: true, active: false });
+  return result(`Revoked ${label}.`, revokedNow);
 }
 
-async function isRevoked(context: OperationContext, token: PersonalAccessToken): Promise<boolean> {
+async function isRevokedNow(
+  context: OperationContext,
+  resolved: ResolvedToken,
+  error: unknown,
+): Promise<boolean> {
+  if (resolved.isCredential) return credentialProblem(error) === 'revoked';
   try {
-    return (await context.api.personalAccessToken(token.id)).revoked;
+    const now = await tokenKindOf(resolved.owner).read(context.api.client, resolved.owner, resolved.token.id);
+    return now.revoked;
   } catch {
     return false;
   }

@@ -1,36 +1,33 @@
 /**
  * Rotation, following the protocol in the README ("Safety promises"): check everything before changing anything,
  * replace the token exactly once, protect the new value and use it at once, store it everywhere (or at least
- * somewhere safe, loudly), verify it.
+ * somewhere safe, loudly), verify it. The same for every token kind; the kind modules know the endpoints.
  */
-import { chooseExpiry, lifetimeOf } from '../choose-expiry.js';
-import { preflightDestinations } from '../deliver-token.js';
+import { preflightDestinations } from '../destinations/deliver-token.js';
 import { InputError, UnchangedFailure } from '../errors.js';
-import { daysLeft, expiresWithin, utcDate } from '../expiry.js';
-import type { PersonalAccessToken } from '../gitlab-api.js';
-import { describeToken, resolveToken } from '../resolve-token.js';
 import { rotateAtomically } from '../rotation/atomic-rotation.js';
 import { rotateWithOverlap } from '../rotation/overlap-rotation.js';
 import { preflightRecovery } from '../rotation/recover-lost-rotation.js';
 import type { RotationPlan } from '../rotation/rotation-plan.js';
-import { hasAnyScope, SELF_ROTATE_SCOPES } from '../scopes.js';
-import { toTokenView } from '../token-view.js';
-import { callGitlab, type OperationContext } from '../operation-context.js';
+import { chooseExpiry, lifetimeOf } from '../time/choose-expiry.js';
+import { daysLeft, expiresWithin, utcDate } from '../time/expiry.js';
+import { describeToken, type AccessToken } from '../tokens/access-token.js';
+import { resolveToken, type ResolvedToken } from '../tokens/resolve-token.js';
+import { hasAnyScope, SELF_ROTATE_SCOPES } from '../tokens/scopes.js';
+import { tokenKindOf } from '../tokens/token-kinds.js';
+import { toTokenView } from '../tokens/token-view.js';
+import type { OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function rotateToken(context: OperationContext): Promise<OperationResult> {
-  const { options, api } = context;
+  const { options } = context;
 
-  // 1. Preflight: nothing here changes anything.
-  const credential = await callGitlab(context, 'Checking the credential (gitlab-token)', () =>
-    api.currentToken(),
-  );
-  const target = await resolveToken(context, options.target ?? { kind: 'self' }, () =>
-    Promise.resolve(credential),
-  );
+  // 1. Preflight: nothing here changes anything. For token-id self, reading the token is the only request of a
+  //    run that finds nothing due.
+  const resolved = await resolveToken(context, options.address, 'rotate');
+  const { token: target, owner } = resolved;
   const label = describeToken(target);
-  const selfRotation = target.id === credential.id;
-  assertRotatable(context, target, credential, selfRotation);
+  assertRotatable(context, resolved);
 
   const today = utcDate(context.clock.now());
   if (options.rotateBefore && !expiresWithin(target.expiresAt, options.rotateBefore, today)) {
@@ -56,9 +53,19 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
       `The new token would expire on ${expiry.expiresAt}, within rotate-before ${options.rotateBefore.text} of today, so every run would rotate it again. Give expires-in (or expires-at) longer than rotate-before, or a shorter rotate-before.`,
     );
   }
-  const plan: RotationPlan = { target, label, selfRotation, expiresAt: expiry.expiresAt };
-  if (options.strategy === 'overlap') await assertMayCreate(context, plan);
-  await preflightDestinations(context);
+  const plan: RotationPlan = {
+    target,
+    owner,
+    label,
+    selfRotation: resolved.isCredential,
+    viaSelfEndpoint: resolved.isCredential && options.address.selector.kind === 'self',
+    expiresAt: expiry.expiresAt,
+  };
+  await preflightDestinations(context, {
+    tokenResource: target.resource,
+    // A self-rotation's successor writes with the same scopes; another credential's rotate already needs api.
+    writerScopes: plan.selfRotation ? target.scopes : undefined,
+  });
   if (options.recoveryToken !== undefined) await preflightRecovery(context, plan);
 
   const summary = `${label}${target.expiresAt ? ` (expires ${target.expiresAt})` : ''} into a new token expiring ${expiry.expiresAt}`;
@@ -68,13 +75,9 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
       options.strategy === 'overlap' ? ' by creating a new token and then revoking the old one' : '';
     return {
       ...unchanged(context, target, `Dry run: would rotate ${summary}${how}, stored in ${where}.`),
-      rotatesCredential: selfRotation,
+      rotatesCredential: plan.selfRotation,
     };
   }
-
-  // A second run may have rotated this token since we read it. Sending a rotated-away token to rotate makes GitLab
-  // revoke the whole family, the other run's new token included, so look once more right before changing it.
-  await assertStillActive(context, plan);
 
   // 2-5. Replace exactly once, protect, store, verify.
   const outcome =
@@ -89,16 +92,12 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     newToken: outcome.token,
     previousTokenId: target.id,
     rotated: true,
-    rotatesCredential: selfRotation,
+    rotatesCredential: plan.selfRotation,
     storedIn: outcome.storedIn,
   };
 }
 
-function unchanged(
-  context: OperationContext,
-  target: PersonalAccessToken,
-  headline: string,
-): OperationResult {
+function unchanged(context: OperationContext, target: AccessToken, headline: string): OperationResult {
   return {
     operation: 'rotate',
     dryRun: context.options.dryRun,
@@ -108,49 +107,25 @@ function unchanged(
   };
 }
 
-function assertRotatable(
-  context: OperationContext,
-  target: PersonalAccessToken,
-  credential: PersonalAccessToken,
-  selfRotation: boolean,
-): void {
+/**
+ * The refusals GitLab would give anyway, said before anything is sent, with what to do. GitLab refuses to rotate
+ * only a revoked token; an expired one can be rotated by a credential that may manage it (not by itself: an
+ * expired credential cannot authenticate).
+ */
+function assertRotatable(context: OperationContext, resolved: ResolvedToken): void {
+  const { token: target, isCredential } = resolved;
   const label = describeToken(target);
   if (target.revoked) {
     throw new UnchangedFailure(
       `${label} is revoked, so it cannot be rotated. If an earlier run rotated it, its successor has the same name: select it with token-name "${target.name}".`,
     );
   }
-  if (!target.active) {
+  if (!isCredential) return;
+  // Rotating itself needs api or self_rotate; the overlap strategy creates a token, which needs api.
+  const needed = context.options.strategy === 'rotate' ? SELF_ROTATE_SCOPES : (['api'] as const);
+  if (!hasAnyScope(target.scopes, needed)) {
     throw new UnchangedFailure(
-      `${label} expired on ${target.expiresAt ?? '?'} and can no longer be rotated by its own credential. Create a new token (or have an administrator rotate it) and store it where the old one was.`,
+      `Rotating ${label} on ${context.api.instanceUrl} needs the ${needed.join(' or ')} scope on gitlab-token, which has ${target.scopes.join(', ') || 'no scopes'}. Give the token one of these scopes or use a credential of ${tokenKindOf(resolved.owner).managers}.`,
     );
   }
-  const needed =
-    selfRotation && context.options.strategy === 'rotate' ? SELF_ROTATE_SCOPES : (['api'] as const);
-  if (!hasAnyScope(credential.scopes, needed)) {
-    throw new UnchangedFailure(
-      `Rotating ${label} on ${context.api.instanceUrl} needs the ${needed.join(' or ')} scope on gitlab-token, which has ${credential.scopes.join(', ') || 'no scopes'}. Give the token one of these scopes or use a credential that has it.`,
-    );
-  }
-}
-
-/** GitLab lets only administrators create personal access tokens with arbitrary scopes through the API. */
-async function assertMayCreate(context: OperationContext, plan: RotationPlan): Promise<void> {
-  const caller = await callGitlab(context, "Reading the credential's user", () => context.api.currentUser());
-  if (caller.isAdmin !== true) {
-    throw new UnchangedFailure(
-      `strategy overlap creates a new token for ${plan.label}'s user, which GitLab allows through the API only to administrators; ${caller.username} is not one. Use strategy rotate, or an administrator's credential.`,
-    );
-  }
-}
-
-async function assertStillActive(context: OperationContext, plan: RotationPlan): Promise<void> {
-  const advice = `${plan.label} was rotated or revoked after this run started, probably by another run. Nothing was changed by this run; the other run's token is the current one. Run rotations of one token one at a time (GitHub: concurrency; GitLab: resource_group).`;
-  const current = await callGitlab(
-    context,
-    `Checking that ${plan.label} is still active`,
-    () => (plan.selfRotation ? context.api.currentToken() : context.api.personalAccessToken(plan.target.id)),
-    { revoked: advice },
-  );
-  if (!current.active) throw new UnchangedFailure(advice);
 }

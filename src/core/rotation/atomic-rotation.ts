@@ -1,13 +1,16 @@
 /**
- * GitLab's rotate: one request that revokes the old token and returns the new one, once. It is never resent: a
- * second rotate with the old token looks like theft to GitLab, which then revokes the new token too.
+ * GitLab's rotate: one request that revokes the old token and returns the new one, once
+ * (app/services/personal_access_tokens/rotate_service.rb). It is never resent: a second rotate with the old token
+ * looks like theft to GitLab, which then revokes the new token too.
  */
-import { deliverToken } from '../deliver-token.js';
-import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
+import { deliverToken } from '../destinations/deliver-token.js';
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
-import type { NewPersonalAccessToken } from '../gitlab-api.js';
-import type { OperationContext } from '../operation-context.js';
-import { postOutcome } from '../post-outcome.js';
+import { credentialProblem, describeGitlabError, httpStatus } from '../gitlab/describe-error.js';
+import { GitlabHttpError, gitlabText } from '../gitlab/request.js';
+import { postOutcome } from '../gitlab/post-outcome.js';
+import type { OperationContext } from '../operations/operation-context.js';
+import type { NewAccessToken } from '../tokens/access-token.js';
+import { tokenKindOf } from '../tokens/token-kinds.js';
 import { recoverLostRotation } from './recover-lost-rotation.js';
 import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
 import { verifyNewToken } from './verify-new-token.js';
@@ -17,10 +20,12 @@ export async function rotateAtomically(
   plan: RotationPlan,
 ): Promise<RotationOutcome> {
   const { api, log } = context;
-  let rotated: NewPersonalAccessToken;
+  let rotated: NewAccessToken;
   try {
-    rotated = await api.rotatePersonalAccessToken(
-      plan.selfRotation ? 'self' : plan.target.id,
+    rotated = await tokenKindOf(plan.owner).rotate(
+      api.client,
+      plan.owner,
+      plan.viaSelfEndpoint ? 'self' : plan.target.id,
       plan.expiresAt,
     );
   } catch (error) {
@@ -29,7 +34,7 @@ export async function rotateAtomically(
 
   // Protect the value before anything else is written, then never send the old token again.
   log.protectSecret(rotated.token);
-  if (plan.selfRotation) api.switchCredential(rotated.token);
+  if (plan.selfRotation) api.credential.replace(rotated.token);
   log.info(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
 
   const storedIn = await deliverToken(context, rotated);
@@ -50,7 +55,7 @@ async function handleRotateFailure(
   context: OperationContext,
   plan: RotationPlan,
   error: unknown,
-): Promise<NewPersonalAccessToken> {
+): Promise<NewAccessToken> {
   const { api, log } = context;
   const description = describeGitlabError(error, {
     doing: `Rotating ${plan.label}`,
@@ -58,8 +63,11 @@ async function handleRotateFailure(
   });
   const status = httpStatus(error);
   if (postOutcome(error) === 'refused') {
-    const hint =
-      credentialProblem(error) === 'revoked'
+    const alreadyRevoked =
+      error instanceof GitlabHttpError && status === 400 && /revoked/i.test(gitlabText(error.answer));
+    const hint = alreadyRevoked
+      ? ` ${plan.label} was rotated or revoked after this run started, probably by another run: nothing was changed by this run, and the other run's token is the current one. Run rotations of one token one at a time (GitHub: concurrency; GitLab: resource_group).`
+      : credentialProblem(error) === 'revoked'
         ? " If another run rotated this token at the same moment, GitLab may have revoked that run's new token too (reuse detection): check the token list."
         : status === 429
           ? ' GitLab refused before rotating (rate limit): nothing changed. Run again later.'
@@ -78,16 +86,31 @@ async function handleRotateFailure(
     log.warn(`GitLab rotated ${plan.label} but its answer was lost; recovering with recovery-token.`);
     return recoverLostRotation(context, plan, description);
   }
+  const manager = tokenKindOf(plan.owner).managers;
   throw new OutcomeUnknown(
     oldState === 'revoked'
       ? `${description} The old ${plan.label} is now revoked: GitLab did rotate it, but its answer with the new value was lost. The new token works but its value is gone.`
       : `${description} Whether GitLab rotated ${plan.label} could not be determined (the check after the failure got no answer either).`,
     [
-      `With a credential that may see user ${plan.target.userId}'s tokens (an administrator's), list the active tokens named "${plan.target.name}" (operation list, user ${plan.target.userId}, name "${plan.target.name}").`,
+      `With a credential of ${manager}, list the active tokens named "${plan.target.name}" of ${plan.owner.label} (operation list${listInputs(plan)}, name "${plan.target.name}").`,
       `Rotate the newest of them by id (operation rotate, token-id <id>) to get a value you can store, or revoke it and create a new one. Setting recovery-token does this automatically next time.`,
       'Do not rerun this rotation with the old token: GitLab treats a rotated-away token sent to rotate as stolen and revokes the new token too.',
     ],
   );
+}
+
+function listInputs(plan: RotationPlan): string {
+  const owner = plan.owner;
+  switch (owner.kind) {
+    case 'personal':
+      return `, user ${plan.target.userId}`;
+    case 'project':
+      return `, token-kind project, project ${owner.project}`;
+    case 'group':
+      return `, token-kind group, group ${owner.group}`;
+    case 'service-account':
+      return `, token-kind service-account, group ${owner.group}, user ${owner.userId}`;
+  }
 }
 
 /**
@@ -116,9 +139,9 @@ async function probeOnce(
 ): Promise<'active' | 'revoked' | 'unknown'> {
   try {
     const old = plan.selfRotation
-      ? await context.api.currentToken()
-      : await context.api.personalAccessToken(plan.target.id);
-    return old.active ? 'active' : 'revoked';
+      ? await context.api.client.get<{ active?: boolean; revoked?: boolean }>('personal_access_tokens/self')
+      : await tokenKindOf(plan.owner).read(context.api.client, plan.owner, plan.target.id);
+    return old.active !== false && old.revoked !== true ? 'active' : 'revoked';
   } catch (probeError) {
     return credentialProblem(probeError) === 'revoked' ? 'revoked' : 'unknown';
   }

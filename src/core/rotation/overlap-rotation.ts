@@ -1,13 +1,16 @@
 /**
  * strategy: overlap. Create a new token beside the old one, store it, verify it, and only then revoke the old one.
- * Until the very end the old token keeps working, so a failed write can be undone by revoking the new token.
+ * Until the very end the old token keeps working, so a failed write can be undone by revoking the new token. A
+ * project or group token made this way comes with a new bot user (the caller is warned when the options are read).
  */
-import { changedToken, descriptions, writeDestinations } from '../deliver-token.js';
-import { describeGitlabError } from '../describe-error.js';
+import { changedToken, descriptions, writeDestinations } from '../destinations/deliver-token.js';
 import { DestinationFailure, OutcomeUnknown, UnchangedFailure } from '../errors.js';
-import type { NewPersonalAccessToken } from '../gitlab-api.js';
-import type { OperationContext } from '../operation-context.js';
-import { postOutcome } from '../post-outcome.js';
+import { describeGitlabError } from '../gitlab/describe-error.js';
+import { postOutcome } from '../gitlab/post-outcome.js';
+import type { OperationContext } from '../operations/operation-context.js';
+import type { NewAccessToken } from '../tokens/access-token.js';
+import type { ResolvedOwner } from '../tokens/token-kind.js';
+import { tokenKindOf } from '../tokens/token-kinds.js';
 import type { RotationOutcome, RotationPlan } from './rotation-plan.js';
 import { verifyNewToken } from './verify-new-token.js';
 
@@ -17,23 +20,31 @@ export async function rotateWithOverlap(
 ): Promise<RotationOutcome> {
   const { api, log } = context;
   const { target } = plan;
-  let created: NewPersonalAccessToken;
+  const kind = tokenKindOf(plan.owner);
+  // A personal successor is created for the token's own user (the administrators' endpoint).
+  const owner: ResolvedOwner =
+    plan.owner.kind === 'personal' ? { ...plan.owner, userId: target.userId } : plan.owner;
+  let created: NewAccessToken;
   try {
-    created = await api.createPersonalAccessToken({
-      userId: target.userId,
+    created = await kind.create(api.client, owner, {
       name: target.name,
       scopes: target.scopes,
       description: target.description ?? undefined,
       expiresAt: plan.expiresAt,
+      accessLevel: target.accessLevel ?? undefined,
     });
   } catch (error) {
     const description = describeGitlabError(error, {
       doing: `Creating the successor of ${plan.label}`,
       instanceUrl: api.instanceUrl,
+      advice: {
+        403: `strategy overlap creates a new token, which needs ${kind.creators}; the credential's user is not. Use strategy rotate, or such a credential.`,
+        401: `strategy overlap creates a new token, which needs ${kind.creators}. Use strategy rotate, or such a credential.`,
+      },
     });
     if (postOutcome(error) === 'unknown') {
       throw new OutcomeUnknown(`${description} A new token may have been created; the old one still works.`, [
-        `List the tokens named "${target.name}" of user ${target.userId} and revoke any newer than ${target.id} (its value was never received).`,
+        `List the tokens named "${target.name}" of ${plan.owner.label} and revoke any newer than ${target.id} (its value was never received).`,
       ]);
     }
     throw new UnchangedFailure(`${description} Nothing changed; the old token still works.`);
@@ -44,14 +55,14 @@ export async function rotateWithOverlap(
   );
 
   const delivery = await writeDestinations(context, created, context.destinations);
-  if (delivery.failed.length > 0) await undoOrReport(context, plan, created, delivery);
+  if (delivery.failed.length > 0) await undoOrReport(context, plan, owner, created, delivery);
   const storedIn = descriptions(delivery.stored);
   await verifyNewToken(context, created, api.withCredential(created.token), storedIn);
 
   // Only now may the old token go. If it was the credential, revoke it as the new one.
-  if (plan.selfRotation) api.switchCredential(created.token);
+  if (plan.selfRotation) api.credential.replace(created.token);
   try {
-    await api.revokePersonalAccessToken(target.id);
+    await kind.revoke(api.client, owner, target.id);
     log.info(`Revoked the old ${plan.label}.`);
   } catch (error) {
     log.warn(
@@ -68,7 +79,8 @@ export async function rotateWithOverlap(
 async function undoOrReport(
   context: OperationContext,
   plan: RotationPlan,
-  created: NewPersonalAccessToken,
+  owner: ResolvedOwner,
+  created: NewAccessToken,
   delivery: Awaited<ReturnType<typeof writeDestinations>>,
 ): Promise<never> {
   const failures = delivery.failed
@@ -84,7 +96,7 @@ async function undoOrReport(
     );
   }
   try {
-    await context.api.revokePersonalAccessToken(created.id);
+    await tokenKindOf(owner).revoke(context.api.client, owner, created.id);
   } catch (error) {
     throw new DestinationFailure(
       `Storing the new token ${created.id} failed (${failures}) and revoking it failed too: ${describeGitlabError(error, { doing: 'Revoking the new token', instanceUrl: context.api.instanceUrl })}. The old ${plan.label} still works.`,

@@ -1,12 +1,14 @@
 /**
  * When GitLab rotated a token but its answer was lost, the new token exists and works, and nobody has its value.
- * A second credential that may rotate it (an administrator's: `recovery-token`) rotates that new token once, and
- * the run continues with the value it gets.
+ * A second credential that may rotate it (`recovery-token`: an administrator's, or a project Maintainer's or group
+ * Owner's for bot tokens) rotates that new token once, and the run continues with the value it gets.
  */
-import { describeGitlabError } from '../describe-error.js';
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
-import type { GitlabApi, NewPersonalAccessToken } from '../gitlab-api.js';
-import type { OperationContext } from '../operation-context.js';
+import { describeGitlabError } from '../gitlab/describe-error.js';
+import type { GitlabApi } from '../gitlab/gitlab-api.js';
+import type { OperationContext } from '../operations/operation-context.js';
+import type { NewAccessToken } from '../tokens/access-token.js';
+import { tokenKindOf } from '../tokens/token-kinds.js';
 import type { RotationPlan } from './rotation-plan.js';
 
 function recoveryApi(context: OperationContext): GitlabApi {
@@ -18,13 +20,13 @@ export async function preflightRecovery(context: OperationContext, plan: Rotatio
   const recovery = recoveryApi(context);
   const doing = `Checking recovery-token for ${plan.label}`;
   try {
-    const own = await recovery.currentToken();
-    if (!own.scopes.includes('api')) {
+    const own = await recovery.client.get<{ scopes?: string[] }>('personal_access_tokens/self');
+    if (!(own.scopes ?? []).includes('api')) {
       throw new UnchangedFailure(
-        `${doing}: it needs the api scope to rotate tokens, and has ${own.scopes.join(', ')}.`,
+        `${doing}: it needs the api scope to rotate tokens, and has ${(own.scopes ?? []).join(', ')}.`,
       );
     }
-    await recovery.personalAccessToken(plan.target.id);
+    await tokenKindOf(plan.owner).read(recovery.client, plan.owner, plan.target.id);
   } catch (error) {
     if (error instanceof UnchangedFailure) throw error;
     throw new UnchangedFailure(
@@ -32,7 +34,8 @@ export async function preflightRecovery(context: OperationContext, plan: Rotatio
         doing,
         instanceUrl: context.api.instanceUrl,
         advice: {
-          401: `recovery-token cannot see ${plan.label}: use an administrator's token (or remove recovery-token).`,
+          401: `recovery-token cannot see ${plan.label}: use a token of ${tokenKindOf(plan.owner).managers} (or remove recovery-token).`,
+          403: `recovery-token may not manage ${plan.label}: use a token of ${tokenKindOf(plan.owner).managers} (or remove recovery-token).`,
         },
       }),
     );
@@ -43,23 +46,24 @@ export async function recoverLostRotation(
   context: OperationContext,
   plan: RotationPlan,
   lostBecause: string,
-): Promise<NewPersonalAccessToken> {
+): Promise<NewAccessToken> {
   const recovery = recoveryApi(context);
+  const kind = tokenKindOf(plan.owner);
+  const owner =
+    plan.owner.kind === 'personal' && plan.owner.userId === undefined
+      ? { ...plan.owner, userId: plan.target.userId }
+      : plan.owner;
   const stuck = (why: string) =>
     new OutcomeUnknown(
       `${lostBecause} GitLab rotated ${plan.label}, its answer was lost, and recovery failed: ${why}`,
       [
-        `With an administrator's credential, list the active tokens named "${plan.target.name}" of user ${plan.target.userId}, rotate the newest by id, and store the value.`,
+        `With a credential of ${kind.managers}, list the active tokens named "${plan.target.name}" of ${plan.owner.label}, rotate the newest by id, and store the value.`,
       ],
     );
   let candidates;
   try {
     candidates = (
-      await recovery.personalAccessTokens({
-        userId: plan.target.userId,
-        state: 'active',
-        search: plan.target.name,
-      })
+      await kind.list(recovery.client, owner, { state: 'active', search: plan.target.name })
     ).filter((token) => token.name === plan.target.name && token.id > plan.target.id && token.active);
   } catch (error) {
     throw stuck(
@@ -75,7 +79,7 @@ export async function recoverLostRotation(
     );
   }
   try {
-    const recovered = await recovery.rotatePersonalAccessToken(successor.id, plan.expiresAt);
+    const recovered = await kind.rotate(recovery.client, owner, successor.id, plan.expiresAt);
     context.log.info(
       `Recovered: rotated the lost successor ${successor.id} with recovery-token into ${recovered.id}.`,
     );

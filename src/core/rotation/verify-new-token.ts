@@ -1,22 +1,26 @@
-import { credentialProblem, describeGitlabError, httpStatus } from '../describe-error.js';
-import { OutcomeUnknown } from '../errors.js';
-import type { GitlabApi, NewPersonalAccessToken } from '../gitlab-api.js';
-import type { OperationContext } from '../operation-context.js';
-import { changedToken } from '../deliver-token.js';
-
 /**
  * Step 5: GitLab accepts the new token. A token that is stored but refused means something revoked it in between,
  * most likely GitLab's reuse detection after another run sent the old token to rotate.
  */
+import { changedToken } from '../destinations/deliver-token.js';
+import { OutcomeUnknown } from '../errors.js';
+import { credentialProblem, describeGitlabError, httpStatus } from '../gitlab/describe-error.js';
+import type { GitlabApi } from '../gitlab/gitlab-api.js';
+import type { OperationContext } from '../operations/operation-context.js';
+import type { NewAccessToken } from '../tokens/access-token.js';
+
+/** GET /personal_access_tokens/self as the new token: every token kind answers there. */
 export async function verifyNewToken(
   context: OperationContext,
-  token: NewPersonalAccessToken,
+  token: NewAccessToken,
   asNewToken: GitlabApi,
   storedIn: readonly string[],
 ): Promise<void> {
   try {
-    const seen = await asNewToken.currentToken();
-    if (seen.id === token.id && seen.active) {
+    const seen = await asNewToken.client.get<{ id: number; active?: boolean; revoked?: boolean }>(
+      'personal_access_tokens/self',
+    );
+    if (seen.id === token.id && seen.active !== false && seen.revoked !== true) {
       context.log.info(`Verified: GitLab accepts the new token ${token.id}.`);
       return;
     }
@@ -30,10 +34,10 @@ export async function verifyNewToken(
     }
   }
   throw new OutcomeUnknown(
-    `The new token ${token.id} is stored in ${storedIn.join(' and ')}, but GitLab does not accept it. GitLab revokes a whole token family when a rotated-away token is sent to rotate, so another run probably used the old token at the same time.`,
+    `The new token ${token.id} is stored in ${storedIn.join(' and ') || 'no destination'}, but GitLab does not accept it. GitLab revokes a whole token family when a rotated-away token is sent to rotate, so another run probably used the old token at the same time.`,
     [
       'Stop other runs that rotate this token (GitHub: concurrency; GitLab: resource_group).',
-      `Have an administrator create or rotate a token for user ${token.userId} and store it in ${storedIn.join(' and ')}.`,
+      `Have a credential that may manage it (an administrator, or for project and group tokens a Maintainer or Owner) create or rotate a token for user ${token.userId} and store it in ${storedIn.join(' and ') || 'its destinations'}.`,
     ],
     changedToken(token, storedIn),
   );

@@ -28,6 +28,12 @@ export const KNOWN_SCOPES: ReadonlySet<string> = new Set([...USER_SCOPES, ...ADM
 /** Scopes a non-administrator may put on a token they create for themselves (POST /user/personal_access_tokens). */
 export const SELF_SERVICE_SCOPES: ReadonlySet<string> = new Set(['k8s_proxy', 'self_rotate']);
 
+/**
+ * Scopes a bot user's token (project, group) cannot have: GitLab offers them the non-administrator scopes without
+ * read_user (doc/user/project/settings/project_access_tokens.md#scopes-for-a-project-access-token).
+ */
+export const BOT_REFUSED_SCOPES: ReadonlySet<string> = new Set(['read_user', ...ADMIN_ONLY_SCOPES]);
+
 const SCOPE_NAME = /^[a-z][a-z0-9_]*$/;
 
 export interface ParsedScopes {

@@ -2,7 +2,7 @@
  * The `expires_at` sent with every create and rotate. Always explicit: GitLab's default on rotate is 7 days, which
  * would silently turn a yearly rotation into a weekly outage.
  */
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import {
   addDuration,
   daysBetween,
@@ -12,8 +12,8 @@ import {
   type Duration,
   type ExpiryLimits,
 } from './expiry.js';
-import type { PersonalAccessToken } from './gitlab-api.js';
-import type { ExpiryRequest } from './options.js';
+import type { ExpiryRequest } from '../options/parse-options.js';
+import type { AccessToken } from '../tokens/access-token.js';
 
 export interface ExpiryChoice {
   readonly expiresAt: string;
@@ -52,7 +52,10 @@ export function chooseExpiry(
 }
 
 /** A rotated token keeps its predecessor's lifetime, so a 90-day token stays a 90-day token. */
-export function lifetimeOf(token: PersonalAccessToken, maxLifetimeDays: number): Duration {
+export function lifetimeOf(
+  token: Pick<AccessToken, 'createdAt' | 'expiresAt'>,
+  maxLifetimeDays: number,
+): Duration {
   if (token.expiresAt === null) return { amount: maxLifetimeDays, unit: 'd', text: `${maxLifetimeDays}d` };
   const days = Math.max(1, daysBetween(utcDate(new Date(token.createdAt)), token.expiresAt));
   return { amount: days, unit: 'd', text: `${days}d (the old token's lifetime)` };

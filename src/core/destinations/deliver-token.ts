@@ -3,15 +3,16 @@
  * report anything. Destinations are checked before the change (preflight), written after it; fallbacks are written
  * only when a destination failed for good.
  */
-import type { Destination } from './destinations/destination.js';
-import { describeGitlabError } from './describe-error.js';
-import { DestinationFailure, OutcomeUnknown, PatError, type ChangedToken } from './errors.js';
-import type { NewPersonalAccessToken } from './gitlab-api.js';
-import type { OperationContext } from './operation-context.js';
-import { describeToken } from './resolve-token.js';
+import { DestinationFailure, OutcomeUnknown, PatError, type ChangedToken } from '../errors.js';
+import { describeGitlabError } from '../gitlab/describe-error.js';
+import type { OperationContext } from '../operations/operation-context.js';
+import { describeToken, type NewAccessToken } from '../tokens/access-token.js';
+import type { Destination, PreflightFacts } from './destination.js';
 
-export async function preflightDestinations(context: OperationContext): Promise<void> {
-  for (const destination of context.destinations) await destination.preflight();
+/** Every destination's check, before anything changes. Fallbacks are checked too: they are the safety net. */
+export async function preflightDestinations(context: OperationContext, facts: PreflightFacts): Promise<void> {
+  for (const destination of context.destinations) await destination.preflight(facts);
+  for (const fallback of context.fallbacks) await fallback.prepare?.(facts);
 }
 
 export interface Delivery {
@@ -21,7 +22,7 @@ export interface Delivery {
 
 export async function writeDestinations(
   context: OperationContext,
-  token: NewPersonalAccessToken,
+  token: NewAccessToken,
   destinations: readonly Destination[],
 ): Promise<Delivery> {
   const stored: Destination[] = [];
@@ -46,7 +47,7 @@ export async function writeDestinations(
   return { stored, failed };
 }
 
-export function changedToken(token: NewPersonalAccessToken, storedIn: readonly string[]): ChangedToken {
+export function changedToken(token: NewAccessToken, storedIn: readonly string[]): ChangedToken {
   return { id: token.id, name: token.name, expiresAt: token.expiresAt, storedIn };
 }
 
@@ -58,10 +59,7 @@ export function descriptions(destinations: readonly Destination[]): string[] {
  * Writes every destination; when one fails, writes the fallbacks, then fails loudly saying where the token is
  * (exit 3), or that it is nowhere (exit 4). Returns where it was stored when everything worked.
  */
-export async function deliverToken(
-  context: OperationContext,
-  token: NewPersonalAccessToken,
-): Promise<string[]> {
+export async function deliverToken(context: OperationContext, token: NewAccessToken): Promise<string[]> {
   const delivery = await writeDestinations(context, token, context.destinations);
   if (delivery.failed.length === 0) return descriptions(delivery.stored);
 

@@ -1,4 +1,4 @@
-import { GitlabHttpError } from './gitlab-request.js';
+import { GitlabHttpError } from './request.js';
 
 /**
  * After a request that changes something (create, rotate) failed: did GitLab refuse it, so that nothing changed, or

@@ -5,8 +5,8 @@
  * errors carry status, endpoint and GitLab's text, never request headers or bodies (those hold the credential and,
  * for variable writes, the new token).
  */
-import type { Logger } from './logger.js';
-import { decideRetry, parseRetryAfter, type RetryPolicy } from './retry-policy.js';
+import type { Logger } from '../logger.js';
+import { decideRetry, parseRetryAfter, type RetryPolicy } from '../retry-policy.js';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -22,6 +22,11 @@ export interface GitlabAnswer {
 
 export class GitlabHttpError extends Error {
   override readonly name = 'GitlabHttpError';
+  /**
+   * GitLab accepted this request's credential earlier in the run: a 401 is then about what the credential may do
+   * (an administrator's or a role's business), not about the credential itself. Set by the client that sent it.
+   */
+  credentialAccepted = false;
   constructor(
     readonly method: string,
     readonly endpoint: string,
@@ -87,6 +92,8 @@ export interface GitbeakerResponse {
 function describeEndpoint(url: URL): string {
   return url.pathname.replace(/^.*?\/api\/v4\//, '/');
 }
+
+export type RequestHandler = ReturnType<typeof createRequestHandler>;
 
 export function createRequestHandler(env: RequestEnvironment) {
   return async function handleRequest(

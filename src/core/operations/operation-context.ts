@@ -1,14 +1,17 @@
-import type { Clock } from './clock.js';
-import type { Destination } from './destinations/destination.js';
-import { describeGitlabError, type AdviceKey } from './describe-error.js';
-import { UnchangedFailure } from './errors.js';
-import type { GitlabApi } from './gitlab-api.js';
-import type { Logger } from './logger.js';
-import type { Options } from './options.js';
+/**
+ * Everything an operation may touch, passed in one object: side effects only through these.
+ */
+import type { Destination } from '../destinations/destination.js';
+import { PatError, UnchangedFailure } from '../errors.js';
+import { describeGitlabError, type AdviceKey } from '../gitlab/describe-error.js';
+import type { GitlabApi } from '../gitlab/gitlab-api.js';
+import type { Logger } from '../logger.js';
+import type { Options } from '../options/parse-options.js';
+import type { Clock } from '../time/clock.js';
 
-/** Everything an operation may touch; side effects only through these. */
 export interface OperationContext {
   readonly options: Options;
+  /** The run's GitLab API, with the run's credential (a self-rotation replaces it there). */
   readonly api: GitlabApi;
   readonly log: Logger;
   /** Aligned to GitLab's clock once the first answer arrived. */
@@ -17,7 +20,7 @@ export interface OperationContext {
   readonly destinations: readonly Destination[];
   /** Written only when a destination fails for good after the token changed. */
   readonly fallbacks: readonly Destination[];
-  /** Pauses between retries of writes the HTTP layer may not retry itself. */
+  /** Pauses between retries of writes the HTTP layer may not retry itself, and between probes; milliseconds. */
   readonly wait: (ms: number) => Promise<void>;
 }
 
@@ -34,6 +37,8 @@ export async function callGitlab<T>(
   try {
     return await call();
   } catch (error) {
+    // Already a failure that says what to do (from a check inside the call).
+    if (error instanceof PatError) throw error;
     throw new UnchangedFailure(
       describeGitlabError(error, {
         doing,

@@ -2,7 +2,7 @@
  * GitLab answers turned into sentences a user can act on: what failed, on which instance, what GitLab said, what to
  * do. Built from status, endpoint and GitLab's own text only; never from request headers or bodies.
  */
-import { GitlabHttpError, GitlabNetworkError, gitlabText } from './gitlab-request.js';
+import { GitlabHttpError, GitlabNetworkError, gitlabText } from './request.js';
 
 export type AdviceKey = number | 'revoked' | 'expired' | 'scope' | 'network';
 
@@ -70,6 +70,10 @@ function adviceFor(error: GitlabHttpError, context: ErrorContext): string {
   }
   const byStatus = advice[error.status];
   if (byStatus) return byStatus;
+  if (error.status === 401 && error.credentialAccepted) {
+    // GitLab answers 401, not 403, for some refusals (another user's tokens, a token it will not show).
+    return "GitLab accepted the credential earlier in this run, so this 401 means it may not do this here, not that it is invalid: reading or changing another user's tokens needs an administrator's token; a project's or group's tokens need a Maintainer (project) or Owner (group) of it.";
+  }
   if (error.status === 401) {
     return 'GitLab did not accept the credential (gitlab-token): check that it is a valid, unexpired token for this instance.';
   }

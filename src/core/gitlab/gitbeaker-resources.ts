@@ -1,0 +1,51 @@
+/**
+ * The only gitbeaker import: its resources for users and CI/CD variables, wired to the run's own request handler
+ * (no retried POSTs, no error objects carrying headers) and credential. Loaded on first use, a chunk of its own in
+ * dist/: evaluating gitbeaker's ~200 resource classes costs about 30 ms, which runs that only read their own token
+ * (`get`, a rotation that is not due) never pay.
+ */
+import type { GroupVariables, ProjectVariables, Users } from '@gitbeaker/rest';
+import type { RunCredential } from './gitlab-client.js';
+import type { RequestHandler } from './request.js';
+
+export interface GitbeakerResources {
+  readonly users: InstanceType<typeof Users>;
+  readonly projectVariables: InstanceType<typeof ProjectVariables>;
+  readonly groupVariables: InstanceType<typeof GroupVariables>;
+}
+
+export interface GitbeakerConfig {
+  readonly instanceUrl: string;
+  readonly credential: RunCredential;
+  readonly handler: RequestHandler;
+}
+
+/** A loader that imports gitbeaker and builds the resources once, on the first call. */
+export function gitbeakerResources(config: GitbeakerConfig): () => Promise<GitbeakerResources> {
+  let loaded: Promise<GitbeakerResources> | undefined;
+  return () => (loaded ??= load(config));
+}
+
+async function load(config: GitbeakerConfig): Promise<GitbeakerResources> {
+  const [{ createRequesterFn }, { GroupVariables, ProjectVariables, Users }] = await Promise.all([
+    import('@gitbeaker/requester-utils'),
+    import('@gitbeaker/rest'),
+  ]);
+  const requesterFn = createRequesterFn(
+    (_serviceOptions, requestOptions) => Promise.resolve(requestOptions),
+    config.handler as Parameters<typeof createRequesterFn>[1],
+  );
+  const options = {
+    host: config.instanceUrl,
+    token: () => Promise.resolve(config.credential.token),
+    requesterFn,
+    // Timeouts are per attempt, in our request handler; gitbeaker's is one signal for all pages and retries.
+    queryTimeout: null,
+    rateLimits: {},
+  };
+  return {
+    users: new Users(options),
+    projectVariables: new ProjectVariables(options),
+    groupVariables: new GroupVariables(options),
+  };
+}

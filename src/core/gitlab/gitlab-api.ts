@@ -1,0 +1,193 @@
+/**
+ * The GitLab API surface the core uses: the REST client for token endpoints (the token kinds build on it), and the
+ * users and CI/CD variables around them (gitbeaker's resources, loaded on first use). One per run, over one request
+ * handler: one retry policy, one clock, one connection pool, one credential.
+ */
+import { gitbeakerResources, type GitbeakerResources } from './gitbeaker-resources.js';
+import { createGitlabClient, pathSegment, RunCredential, type GitlabClient } from './gitlab-client.js';
+import {
+  createRequestHandler,
+  GitlabHttpError,
+  type RequestEnvironment,
+  type RequestHandler,
+} from './request.js';
+
+export interface GitlabUser {
+  readonly id: number;
+  readonly username: string;
+  readonly name: string;
+  /** Only present when the caller may see it (administrators, or the user themself). */
+  readonly isAdmin: boolean | undefined;
+  /** Project and group bot users and service accounts. */
+  readonly bot: boolean;
+}
+
+/** Where a CI/CD variable lives. */
+export interface VariableOwner {
+  readonly kind: 'project' | 'group';
+  /** Numeric id or full path. */
+  readonly ref: number | string;
+}
+
+export interface CiVariable {
+  readonly key: string;
+  readonly environmentScope: string;
+  readonly protected: boolean;
+  readonly masked: boolean;
+  readonly hidden: boolean;
+  readonly raw: boolean;
+  readonly variableType: string;
+}
+
+export interface VariableWrite {
+  readonly key: string;
+  readonly value: string;
+  readonly environmentScope: string;
+  readonly protected: boolean;
+  readonly description?: string;
+}
+
+export interface GitlabApi {
+  /** The instance URL, for messages. */
+  readonly instanceUrl: string;
+  /** Token endpoints of every kind, and anything gitbeaker lacks. */
+  readonly client: GitlabClient;
+  /** The run's credential: a self-rotation replaces it here. */
+  readonly credential: RunCredential;
+  /** GET /user. */
+  currentUser(): Promise<GitlabUser>;
+  /** GET /users/:id, or GET /users?username= (exact match); undefined when there is no such user. */
+  user(idOrUsername: number | string): Promise<GitlabUser | undefined>;
+  /** GET /projects/:id/variables or /groups/:id/variables, every page (needs the role that may also write them). */
+  variables(owner: VariableOwner): Promise<CiVariable[]>;
+  /**
+   * POST, sent once: creates the variable masked and hidden (GitLab 17.4+), so its value can never be shown again.
+   * Returns whether GitLab made it hidden (before 17.4 it ignores the request and makes it masked only).
+   */
+  createHiddenVariable(owner: VariableOwner, variable: VariableWrite): Promise<{ hidden: boolean }>;
+  /** PUT (retried): value and protection in place, always masked, in exactly this environment scope. */
+  updateVariable(owner: VariableOwner, variable: VariableWrite): Promise<void>;
+  /** A second API on the same instance and connections with another credential (verification, recovery). */
+  withCredential(token: string): GitlabApi;
+}
+
+export interface GitlabApiConfig {
+  readonly instanceUrl: string;
+  readonly token: string;
+  readonly environment: RequestEnvironment;
+}
+
+interface RawVariable {
+  key: string;
+  environment_scope?: string;
+  protected?: boolean;
+  masked?: boolean;
+  hidden?: boolean;
+  raw?: boolean;
+  variable_type?: string;
+}
+
+interface RawUser {
+  id: number;
+  username: string;
+  name: string;
+  is_admin?: boolean;
+  bot?: boolean;
+}
+
+function toVariable(raw: RawVariable): CiVariable {
+  return {
+    key: raw.key,
+    environmentScope: raw.environment_scope ?? '*',
+    protected: raw.protected === true,
+    masked: raw.masked === true,
+    hidden: raw.hidden === true,
+    raw: raw.raw === true,
+    variableType: raw.variable_type ?? 'env_var',
+  };
+}
+
+function toUser(raw: RawUser): GitlabUser {
+  return {
+    id: raw.id,
+    username: raw.username,
+    name: raw.name,
+    isAdmin: typeof raw.is_admin === 'boolean' ? raw.is_admin : undefined,
+    bot: raw.bot === true,
+  };
+}
+
+export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
+  return apiFor(
+    config.instanceUrl,
+    new RunCredential(config.token),
+    createRequestHandler(config.environment),
+  );
+}
+
+function apiFor(instanceUrl: string, credential: RunCredential, handler: RequestHandler): GitlabApi {
+  const client = createGitlabClient({ instanceUrl, credential, handler });
+  const resources = gitbeakerResources({ instanceUrl, credential, handler });
+  const variablesOf = async (owner: VariableOwner) => {
+    const loaded: GitbeakerResources = await resources();
+    return owner.kind === 'project' ? loaded.projectVariables : loaded.groupVariables;
+  };
+
+  return {
+    instanceUrl,
+    client,
+    credential,
+    async currentUser() {
+      return toUser((await (await resources()).users.showCurrentUser()) as unknown as RawUser);
+    },
+    async user(idOrUsername) {
+      const { users } = await resources();
+      if (typeof idOrUsername === 'number') {
+        try {
+          return toUser((await users.show(idOrUsername)) as unknown as RawUser);
+        } catch (error) {
+          if (error instanceof GitlabHttpError && error.status === 404) return undefined;
+          throw error;
+        }
+      }
+      const found = (await users.all({ username: idOrUsername })) as unknown as RawUser[];
+      const exact = found.find((user) => user.username.toLowerCase() === idOrUsername.toLowerCase());
+      return exact ? toUser(exact) : undefined;
+    },
+    async variables(owner) {
+      // Every page: a key missed on page 2 would be created again beside the one that keeps a dead token.
+      const raw = (await (
+        await variablesOf(owner)
+      ).all(owner.ref, { perPage: 100 })) as unknown as RawVariable[];
+      return raw.map(toVariable);
+    },
+    async createHiddenVariable(owner, variable) {
+      // gitbeaker's create does not know masked_and_hidden (GitLab 17.4+).
+      const created = await client.post<{ hidden?: unknown }>(
+        `${owner.kind === 'project' ? 'projects' : 'groups'}/${pathSegment(owner.ref)}/variables`,
+        {
+          key: variable.key,
+          value: variable.value,
+          masked_and_hidden: true,
+          masked: true,
+          protected: variable.protected,
+          environment_scope: variable.environmentScope,
+          ...(variable.description !== undefined ? { description: variable.description } : {}),
+        },
+      );
+      return { hidden: created?.hidden === true };
+    },
+    async updateVariable(owner, variable) {
+      await (
+        await variablesOf(owner)
+      ).edit(owner.ref, variable.key, variable.value, {
+        masked: true,
+        protected: variable.protected,
+        filter: { environment_scope: variable.environmentScope },
+      });
+    },
+    withCredential(token) {
+      return apiFor(instanceUrl, new RunCredential(token), handler);
+    },
+  };
+}

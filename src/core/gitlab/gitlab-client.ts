@@ -1,0 +1,159 @@
+/**
+ * The GitLab REST client every token kind and destination uses: JSON requests through the one request handler
+ * (request.ts: idempotent calls retried within a budget, POSTs sent once), pagination that reads every page, and a
+ * credential held per run. The credential is read on every request, so after a self-rotation the very next request
+ * already carries the new token, and no other run's client is touched.
+ *
+ * Token endpoints go through this client rather than gitbeaker's resources: one interface serves four token kinds
+ * where gitbeaker covers two and a half (it lacks service-account token list and revoke), its own requester retries
+ * POSTs (a retried rotate revokes the new token), and its listing is sequential and capped by `maxPages`. gitbeaker's
+ * resources serve the lookups around them (gitbeaker-resources.ts), loaded when first needed.
+ */
+import pLimit from 'p-limit';
+import type { GitbeakerResponse, RequestHandler } from './request.js';
+
+/** The credential of one run. A self-rotation replaces it here; nothing else holds the token. */
+export class RunCredential {
+  #token: string;
+  constructor(token: string) {
+    this.#token = token;
+  }
+  get token(): string {
+    return this.#token;
+  }
+  /** From now on, authenticate with this token (the old one was rotated away and must never be sent again). */
+  replace(token: string): void {
+    this.#token = token;
+  }
+}
+
+export type Query = Readonly<Record<string, string | number | boolean | undefined>>;
+
+/** One page of a list, with what GitLab said about the rest (`x-total-pages` is omitted above 10,000 rows). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextPage: number | undefined;
+  readonly totalPages: number | undefined;
+}
+
+export interface GitlabClient {
+  /** The instance URL, for messages. */
+  readonly instanceUrl: string;
+  /** GET, retried on 429/5xx and lost answers. `path` is relative to /api/v4, without a leading slash. */
+  get<T>(path: string, query?: Query): Promise<T>;
+  /** One page of a list endpoint (100 per page). */
+  page<T>(path: string, query: Query, page: number): Promise<Page<T>>;
+  /**
+   * Every item of a list endpoint, however many pages: pages 2..N at once (bounded) when page 1 says how many there
+   * are, else one after another by `x-next-page`. Fails (never truncates) when a page cannot be read.
+   */
+  all<T>(path: string, query?: Query): Promise<T[]>;
+  /** Sent once: never retried by any layer, whatever the answer. */
+  post<T>(path: string, body: Record<string, unknown>): Promise<T>;
+  /** PUT, retried (a whole-value write is idempotent). */
+  put<T>(path: string, body: Record<string, unknown>, query?: Query): Promise<T>;
+  /** DELETE, retried. */
+  delete(path: string): Promise<void>;
+  /** The same instance, transport and clock, with another credential (verification, recovery). */
+  withCredential(credential: RunCredential): GitlabClient;
+}
+
+export interface GitlabClientConfig {
+  readonly instanceUrl: string;
+  readonly credential: RunCredential;
+  /** The run's one request handler (createRequestHandler), shared with gitbeaker's resources. */
+  readonly handler: RequestHandler;
+  /** Pages of one list read at once. */
+  readonly pageConcurrency?: number;
+}
+
+const PER_PAGE = 100;
+
+/** `a/b` -> `a%2Fb`: GitLab takes a full path wherever it takes a numeric `:id`. */
+export function pathSegment(ref: number | string): string {
+  return encodeURIComponent(String(ref));
+}
+
+export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
+  const handle = config.handler;
+  const prefixUrl = `${config.instanceUrl}/api/v4/`;
+  const limit = pLimit(config.pageConcurrency ?? 4);
+
+  const send = (
+    method: string,
+    path: string,
+    query?: Query,
+    body?: Record<string, unknown>,
+  ): Promise<GitbeakerResponse> =>
+    handle(path, {
+      method,
+      prefixUrl,
+      searchParams: searchParams(query),
+      headers: {
+        'private-token': config.credential.token,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : null,
+    });
+
+  const page = async <T>(path: string, query: Query, number: number): Promise<Page<T>> => {
+    const response = await send('GET', path, { ...query, per_page: PER_PAGE, page: number });
+    return {
+      items: Array.isArray(response.body) ? (response.body as T[]) : [],
+      nextPage: positiveInteger(response.headers['x-next-page']),
+      totalPages: positiveInteger(response.headers['x-total-pages']),
+    };
+  };
+
+  return {
+    instanceUrl: config.instanceUrl,
+    async get<T>(path: string, query?: Query) {
+      return (await send('GET', path, query)).body as T;
+    },
+    page,
+    async all<T>(path: string, query: Query = {}) {
+      const first = await page<T>(path, query, 1);
+      if (first.totalPages !== undefined && first.totalPages > 1) {
+        const rest = await Promise.all(
+          Array.from({ length: first.totalPages - 1 }, (_, index) =>
+            limit(() => page<T>(path, query, index + 2)),
+          ),
+        );
+        return [first, ...rest].flatMap((each) => each.items);
+      }
+      const items = [...first.items];
+      for (let next = first.nextPage; next !== undefined;) {
+        const current = await page<T>(path, query, next);
+        items.push(...current.items);
+        next = current.nextPage;
+      }
+      return items;
+    },
+    async post<T>(path: string, body: Record<string, unknown>) {
+      return (await send('POST', path, undefined, body)).body as T;
+    },
+    async put<T>(path: string, body: Record<string, unknown>, query?: Query) {
+      return (await send('PUT', path, query, body)).body as T;
+    },
+    async delete(path: string) {
+      await send('DELETE', path);
+    },
+    withCredential(credential) {
+      return createGitlabClient({ ...config, credential });
+    },
+  };
+}
+
+function searchParams(query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) params.set(name, String(value));
+  }
+  return params.toString();
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text.trim())) return undefined;
+  const number = Number(text.trim());
+  return number > 0 ? number : undefined;
+}

@@ -1,0 +1,249 @@
+/**
+ * The kit every option set is built from: an option is a raw string (from `core.getInput`, a `--flag`, an
+ * environment variable or an inventory entry) turned into a typed value, with a message that says what was
+ * expected and what was given. The GitLab options (gitlab-options.ts), the GitHub-secret options
+ * (src/github/github-secret-options.ts) and the CLI's own (src/cli/cli-options.ts) are all made of these, so every
+ * front door and the docs read them the same way.
+ */
+// zod/mini, imported by name: the same parser, and only what the schemas use ends up in the bundle.
+import { NEVER, globalRegistry, object, optional, pipe, string, transform } from 'zod/mini';
+import { isCalendarDate, parseDuration, type Duration } from '../time/expiry.js';
+
+export const OPERATIONS = ['create', 'list', 'get', 'revoke', 'rotate'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface OptionMeta {
+  /** User-facing; feeds action.yml, the CLI help, the component specs and the README. */
+  readonly description: string;
+  /** Operations the option applies to; giving it to another operation is an input error. Absent: all. */
+  readonly operations?: readonly Operation[];
+  /** Never echoed in messages, registered for redaction before anything is parsed. */
+  readonly secret?: boolean;
+  /** The default as users read it in docs (the parse holds the real one). */
+  readonly defaultText?: string;
+  /**
+   * The default as a front door may declare it (action.yml `default:`): only for defaults that do not depend on
+   * the operation or the environment.
+   */
+  readonly declaredDefault?: string;
+  /** CLI: environment variables read when the flag is absent, first one set wins (after GITLAB_PAT_<NAME>). */
+  readonly env?: readonly string[];
+  /** CLI: a flag that takes no value. */
+  readonly flag?: boolean;
+}
+
+export type Parsed<T> =
+  | { ok: true; value: T }
+  /** `conceal`: the given text must not be echoed (it holds a secret) even though the option is not secret. */
+  | { ok: false; expected: string; problem?: string; conceal?: boolean };
+
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const bad = (expected: string, problem?: string): Parsed<never> =>
+  problem === undefined ? { ok: false, expected } : { ok: false, expected, problem };
+
+/**
+ * Text shaped like a GitLab token (`glpat-`, `glptt-`, `gldt-`, `glrt-`, `glsoat-`, ... and instance prefixes in
+ * front of them): never echoed, whatever option it was given to. A secret pasted into the wrong option is the
+ * commonest way a token reaches a log.
+ */
+const TOKEN_SHAPED = /gl[a-z]{1,6}-[A-Za-z0-9_.-]{8,}/g;
+export function looksLikeToken(text: string): boolean {
+  return tokenShapedParts(text).length > 0;
+}
+
+/** The parts of a text shaped like a GitLab token, for registering them as secrets before anything is parsed. */
+export function tokenShapedParts(text: string): string[] {
+  return [...text.matchAll(TOKEN_SHAPED)].map((match) => match[0]);
+}
+
+/** How a given value is shown in a message: quoted and shortened, or not at all when it may be a secret. */
+export function describeGiven(text: string, problem?: string): string {
+  if (looksLikeToken(text)) {
+    return `the value given looks like a GitLab token (not shown)${problem ? `; ${problem}` : ''}`;
+  }
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return `got ${JSON.stringify(shown)}${problem ? ` (${problem})` : ''}`;
+}
+
+/** One option: its metadata (registered for the docs) and its parse. */
+export function option<T>(meta: OptionMeta, parse: (text: string) => Parsed<T>) {
+  const schema = optional(
+    pipe(
+      string(),
+      transform((text: string, context) => {
+        const result = parse(text);
+        if (result.ok) return result.value;
+        const given =
+          meta.secret || result.conceal
+            ? (result.problem ?? 'the value given is not one')
+            : describeGiven(text, result.problem);
+        context.issues.push({
+          code: 'custom',
+          message: `expected ${result.expected}; ${given}`,
+          input: text,
+        });
+        return NEVER;
+      }),
+    ),
+  );
+  return schema.register(globalRegistry, { ...meta });
+}
+
+export type OptionSchema = ReturnType<typeof option<unknown>>;
+export type OptionShape = Readonly<Record<string, OptionSchema>>;
+
+export function optionMeta(schema: OptionSchema): OptionMeta {
+  return globalRegistry.get(schema) as unknown as OptionMeta;
+}
+
+/** Options as strings, by name; empty strings mean "not given" (the Action passes every input, set or not). */
+export type RawOptions = Readonly<Record<string, string | undefined>>;
+
+/** The options actually given: trimmed, empty ones dropped. */
+export function givenOptions(raw: RawOptions, names: readonly string[]): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const name of names) {
+    const value = raw[name]?.trim();
+    if (value !== undefined && value !== '') given[name] = value;
+  }
+  return given;
+}
+
+/**
+ * Parses the given options of one shape: a typed record, or the problems (one line each, naming the input).
+ * `label` names where the options came from in messages ("Input", or "tokens[3] (deploy-bot): key").
+ */
+export function parseShape<S extends OptionShape>(
+  shape: S,
+  given: Record<string, string>,
+  label: (name: string) => string = (name) => `Input ${name}`,
+): { input: ShapeOutput<S>; problems: string[] } {
+  const subset = Object.fromEntries(Object.entries(given).filter(([name]) => name in shape));
+  const result = object(shape).safeParse(subset);
+  if (result.success) return { input: result.data as ShapeOutput<S>, problems: [] };
+  return {
+    input: {},
+    problems: result.error.issues.map((issue) => `${label(String(issue.path[0] ?? ''))}: ${issue.message}.`),
+  };
+}
+
+/** What one option shape parses to: every option optional, typed by its parse. */
+export type ShapeOutput<S extends OptionShape> = {
+  readonly [K in keyof S]?: S[K] extends { _zod: { output: infer O } } ? Exclude<O, undefined> : never;
+};
+
+/** Options of a shape given to an operation they do not apply to. */
+export function misappliedOptions(
+  shape: OptionShape,
+  given: Record<string, string>,
+  operation: Operation,
+): string[] {
+  const problems: string[] = [];
+  for (const [name, schema] of Object.entries(shape)) {
+    const applies = optionMeta(schema).operations;
+    if (given[name] !== undefined && applies && !applies.includes(operation)) {
+      problems.push(
+        `Input ${name} does not apply to operation ${operation} (it is for ${applies.join(', ')}); remove it or change the operation.`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** "Inputs a, b need c" for options that only make sense together with another. */
+export function orphanProblem(orphans: readonly string[], needs: string, why: string): string | undefined {
+  if (orphans.length === 0) return undefined;
+  const plural = orphans.length > 1;
+  return `Input${plural ? 's' : ''} ${orphans.join(', ')} need${plural ? '' : 's'} ${needs}: ${why}.`;
+}
+
+// Parsers shared by several option sets.
+
+export const parseText =
+  (maxLength: number) =>
+  (text: string): Parsed<string> =>
+    text.length <= maxLength ? ok(text) : bad(`at most ${maxLength} characters`, `${text.length} characters`);
+
+export function parseBoolean(text: string): Parsed<boolean> {
+  if (/^(true|yes|on|1)$/i.test(text)) return ok(true);
+  if (/^(false|no|off|0)$/i.test(text)) return ok(false);
+  return bad('true or false');
+}
+
+export function parseChoice<T extends string>(choices: readonly T[]) {
+  return (text: string): Parsed<T> => {
+    const lower = text.toLowerCase();
+    const match = choices.find((choice) => choice === lower);
+    return match ? ok(match) : bad(`one of ${choices.join(', ')}`);
+  };
+}
+
+export function parseDurationText(text: string): Parsed<Duration> {
+  const duration = parseDuration(text);
+  if (duration) return ok(duration);
+  const expected = 'a duration such as 30d, 12w, 6m or 1y (d days, w weeks, m months, y years)';
+  const match = /^(\d+)\s*([A-Za-z]*)$/.exec(text.trim());
+  if (match && /^[dwmy]$/i.test(match[2] ?? '') && Number(match[1]) === 0) {
+    return bad(expected, 'a duration of zero');
+  }
+  if (match && match[2] !== '' && !/^[dwmy]$/i.test(match[2] ?? '')) {
+    return bad(expected, `unknown unit "${match[2]}"`);
+  }
+  if (match && /^\d{5,}/.test(match[1] ?? '')) return bad(expected, 'too large');
+  return bad(expected);
+}
+
+export function parseDate(text: string): Parsed<string> {
+  return isCalendarDate(text) ? ok(text) : bad('a date as YYYY-MM-DD, such as 2027-03-31');
+}
+
+/** An environment variable name (the CLI's *-variable options name one; never its value). */
+export function parseVariableName(text: string): Parsed<string> {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(text)
+    ? ok(text)
+    : bad('an environment variable name, such as DEPLOY_TOKEN');
+}
+
+/**
+ * A credential goes into an HTTP header as is: a character that cannot, or one nobody can see (a zero-width space
+ * from a copy-paste, a line break from a secret store), is a mistake in how the secret was stored. Found here,
+ * before any request, instead of as a network error after five attempts. Never echoes the value.
+ */
+export function parseSecretText(kind: string, minLength: number) {
+  return (text: string): Parsed<string> => {
+    const expected = `${kind} (at least ${minLength} characters, no spaces, line breaks or invisible characters)`;
+    const invisible = findInvisibleCharacter(text);
+    if (invisible) return bad(expected, invisible);
+    if (text.length < minLength) return bad(expected, `the value given has only ${text.length} characters`);
+    return ok(text);
+  };
+}
+
+/**
+ * The first character of a secret that cannot be sent in an HTTP header or cannot be seen: its position (1-based)
+ * and code point, never the value.
+ */
+export function findInvisibleCharacter(text: string): string | undefined {
+  let position = 0;
+  for (const character of text) {
+    position += 1;
+    const code = character.codePointAt(0) ?? 0;
+    const what =
+      character === '\n' || character === '\r'
+        ? 'a line break'
+        : /\s/u.test(character)
+          ? 'a space'
+          : code < 0x20 || code === 0x7f
+            ? 'a control character'
+            : code > 0x7e
+              ? /[\p{Cf}\p{Zs}\p{Zl}\p{Zp}]/u.test(character)
+                ? 'an invisible character'
+                : 'a character outside printable ASCII, which cannot be sent in an HTTP header'
+              : undefined;
+    if (what) {
+      const hex = code.toString(16).toUpperCase().padStart(4, '0');
+      return `the value given contains ${what} (U+${hex}) at position ${position}`;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * Tokens of a group service account (GitLab.com and self-managed Premium and Ultimate), managed by the top-level
+ * group's Owners through the group (doc/api/service_accounts.md, doc/api/group_service_accounts.md): list (17.11+),
+ * create, revoke and rotate (17.9+) under `/groups/:id/service_accounts/:user_id/personal_access_tokens`. They are
+ * personal access tokens of the service-account user, so a token reads and rotates itself through the personal
+ * `self` endpoints. On GitLab.com nobody has an administrator's token: these endpoints are the only way.
+ */
+import { pathSegment } from '../gitlab/gitlab-client.js';
+import { ADMIN_ONLY_SCOPES } from './scopes.js';
+import {
+  matchesSearch,
+  toAccessToken,
+  toNewAccessToken,
+  type RawToken,
+  type ResolvedOwner,
+  type TokenKindModule,
+} from './token-kind.js';
+
+type ServiceAccountOwner = Extract<ResolvedOwner, { kind: 'service-account' }>;
+
+function base(owner: ServiceAccountOwner): string {
+  return `groups/${pathSegment(owner.group)}/service_accounts/${owner.userId}/personal_access_tokens`;
+}
+
+export const serviceAccountTokens: TokenKindModule<ServiceAccountOwner> = {
+  kind: 'service-account',
+  creators: "an Owner of the service account's top-level group, or an administrator",
+  managers: "an Owner of the service account's top-level group, or an administrator",
+
+  async read(client, owner, id) {
+    if (id === 'self')
+      return toAccessToken('service-account', await client.get<RawToken>('personal_access_tokens/self'));
+    // The group's API has no single-token read: find it in the account's list (every state).
+    const found = (await client.all<RawToken>(base(owner))).find((token) => token.id === id);
+    if (!found) throw new TokenNotFoundError(id, owner.label);
+    return toAccessToken('service-account', found);
+  },
+
+  async list(client, owner, filter) {
+    const raw = await client.all<RawToken>(base(owner), { state: filter.state, search: filter.search });
+    return raw
+      .map((token) => toAccessToken('service-account', token))
+      .filter((token) => matchesSearch(token, filter.search))
+      .filter((token) => filter.state === undefined || (filter.state === 'active') === token.active);
+  },
+
+  async create(client, owner, request) {
+    const raw = await client.post<RawToken>(base(owner), {
+      name: request.name,
+      scopes: [...request.scopes],
+      expires_at: request.expiresAt,
+      ...(request.description !== undefined ? { description: request.description } : {}),
+    });
+    return toNewAccessToken('service-account', raw);
+  },
+
+  async rotate(client, owner, id, expiresAt) {
+    const path =
+      id === 'self' ? 'personal_access_tokens/self/rotate' : `${base(owner)}/${pathSegment(id)}/rotate`;
+    return toNewAccessToken('service-account', await client.post<RawToken>(path, { expires_at: expiresAt }));
+  },
+
+  async revoke(client, owner, id) {
+    await client.delete(id === 'self' ? 'personal_access_tokens/self' : `${base(owner)}/${pathSegment(id)}`);
+  },
+
+  refusedScopes(scopes) {
+    const refused = scopes.filter((scope) => (ADMIN_ONLY_SCOPES as readonly string[]).includes(scope));
+    return refused.length === 0
+      ? undefined
+      : `Service-account tokens made by a group Owner cannot have the scope${refused.length > 1 ? 's' : ''} ${refused.join(', ')}`;
+  },
+};
+
+/** A token id that the group's list of the account's tokens does not have (another account's, or none). */
+export class TokenNotFoundError extends Error {
+  override readonly name = 'TokenNotFoundError';
+  constructor(
+    readonly tokenId: number,
+    readonly ownerLabel: string,
+  ) {
+    super(`token ${tokenId} is not a token of ${ownerLabel}`);
+  }
+}
