@@ -69,11 +69,7 @@ describe('options: every error a user can cause names the input, the expectation
     { raw: { user: 'a b' }, contains: ['Input user', 'username'] },
     {
       raw: { user: 'svc-deploy' },
-      contains: [
-        'Input user says whose token',
-        'would act on gitlab-token itself',
-        'Give token-name',
-      ],
+      contains: ['Input user says whose token', 'would act on gitlab-token itself', 'Give token-name'],
     },
     {
       raw: { 'variable-key': 'T', 'variable-project': 'a/b', 'variable-environment-scope': 'prod $(x)' },
