@@ -5,8 +5,8 @@ import { chmodSync, rmSync } from 'node:fs';
 import process from 'node:process';
 
 const entries = {
-  main: 'src/github/main.ts',
-  post: 'src/github/post.ts',
+  main: 'src/github/entry/main.ts',
+  post: 'src/github/entry/post.ts',
   cli: 'src/cli/index.ts',
 };
 

@@ -1,6 +1,6 @@
 /**
  * Writes the parts of action.yml and README.md that list options and outputs, from the one schema in
- * src/core/options.ts. `npm run docs` rewrites them; test/docs-in-step.test.ts fails when they are stale.
+ * option sets (src/core/options/, src/github/*-options.ts, src/cli/cli-options.ts). `npm run docs` rewrites them; test/docs-in-step.test.ts fails when they are stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { OUTPUT_DESCRIPTIONS } from '../src/core/operations/result.js';
@@ -24,6 +24,10 @@ function documentedOptions(): { name: string; meta: OptionMeta; only: string | u
   }));
 }
 
+const PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  author: string;
+};
+
 export const TOKEN_OUTPUT_DESCRIPTION =
   'create, rotate: the new token, masked in the log before anything else is written. Pass it only to steps that need it.';
 
@@ -31,18 +35,30 @@ function yamlString(text: string): string {
   return JSON.stringify(text);
 }
 
+/**
+ * The `default:` action.yml declares for an input, or undefined. GitHub passes a declared default to every run as if
+ * the workflow had given it, and an option given to an operation it does not apply to is an input error: so only an
+ * option that applies to every operation, and whose default is a literal value rather than a rule (such as "self
+ * for get and rotate"), declares one. The others say their default in the description.
+ */
+export function actionDefault(meta: OptionMeta): string | undefined {
+  return meta.operations === undefined ? meta.declaredDefault : undefined;
+}
+
 export function renderActionYml(): string {
   const lines = [
-    '# Generated from src/core/options.ts by `npm run docs`; edit the schema, not this file.',
+    '# Generated from the option sets (src/core/options/, src/github/) by `npm run docs`; edit them, not this file.',
     'name: gitlab-pat',
     'description: Create, list, inspect, revoke and rotate GitLab access tokens; the new token is masked and stored only where it belongs.',
-    'author: gitlab-pat',
+    `author: ${yamlString(PACKAGE.author)}`,
+    // GitHub's Marketplace badge: an icon from its Feather subset (SchemaStore's github-action schema lists them).
     'branding:',
-    '  icon: key',
+    '  icon: refresh-cw',
     '  color: orange',
     'inputs:',
   ];
   for (const [name, meta] of describeOptions(ACTION_OPTION_SETS)) {
+    const declaredDefault = actionDefault(meta);
     const extras = [
       meta.operations ? `For ${meta.operations.join(', ')}.` : undefined,
       meta.defaultText ? `Default: ${meta.defaultText}.` : undefined,
@@ -50,6 +66,7 @@ export function renderActionYml(): string {
     lines.push(`  ${name}:`);
     lines.push(`    description: ${yamlString([meta.description, ...extras].join(' '))}`);
     lines.push(`    required: ${name === 'gitlab-token' ? 'true' : 'false'}`);
+    if (declaredDefault !== undefined) lines.push(`    default: ${yamlString(declaredDefault)}`);
   }
   lines.push('outputs:');
   lines.push('  token:', `    description: ${yamlString(TOKEN_OUTPUT_DESCRIPTION)}`);

@@ -12,7 +12,6 @@ export const ACTION_OPTIONS = {
         "create: revoke the new token when the job ends (the Action's post step), for tokens that only this job needs.",
       operations: ['create'],
       defaultText: 'false',
-      declaredDefault: 'false',
     },
     parseBoolean,
   ),

@@ -7,6 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -16,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { delimiter, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -102,6 +103,17 @@ export interface RunOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * gitlab-ci-local's shell executor copies the checkout into each job directory with rsync; without it every job
+ * dies with "rsync: command not found", which does not say what to do.
+ */
+function requireRsync(path: string | undefined): void {
+  if ((path ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, 'rsync')))) return;
+  throw new Error(
+    'The component tests run gitlab-ci-local, whose shell executor copies the checkout with rsync, and rsync is not installed. Run npm test, which installs it where it can, or install it (Debian/Ubuntu: sudo apt-get install rsync; macOS: brew install rsync).',
+  );
+}
+
 export async function runGitlabCiLocal(
   project: ComponentProject,
   args: readonly string[],
@@ -113,6 +125,7 @@ export async function runGitlabCiLocal(
     LANG: 'C.UTF-8',
     ...options.env,
   };
+  requireRsync(env.PATH);
   for (const [name, value] of Object.entries(options.variables ?? {})) env[`GCL_VARIABLE_${name}`] = value;
   const child = spawn(
     process.execPath,

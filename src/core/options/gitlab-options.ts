@@ -154,6 +154,7 @@ export const GITLAB_OPTIONS = {
       description:
         'GitLab instance URL. http:// is accepted only for loopback addresses unless allow-insecure-http is true.',
       defaultText: 'https://gitlab.com (CLI and components: $CI_SERVER_URL when set)',
+      declaredDefault: 'https://gitlab.com',
       env: ['GITLAB_URL', 'CI_SERVER_URL'],
     },
     parseGitlabUrl,
@@ -346,7 +347,6 @@ export const GITLAB_OPTIONS = {
         "rotate: GitLab's atomic rotate (one request; the old token stops at once; a project or group token keeps its bot user). overlap: create a new token, store and verify it, then revoke the old one; needs a credential that may create the token, and gives a project or group token a new bot user, which breaks rules that name the old one.",
       operations: ['rotate'],
       defaultText: 'rotate',
-      declaredDefault: 'rotate',
     },
     parseChoice(['rotate', 'overlap'] as const),
   ),
