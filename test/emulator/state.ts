@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { CiVariableStore } from './ci-variables.js';
 import { addDays, utcDate } from './clock.js';
-import { NamespaceDirectory, type DeletedNamespaces, type ResourceRef } from './namespaces.js';
+import { ACCESS_LEVELS, NamespaceDirectory, type DeletedNamespaces, type ResourceRef } from './namespaces.js';
 
 export type UserState = 'active' | 'blocked';
 
@@ -105,6 +105,20 @@ export interface IssueTokensSpec {
   expiresAt?: string | null;
   createdAt?: string;
   revoked?: boolean;
+}
+
+/** A project or group access token with its bot user; see EmulatorState.issueResourceToken. */
+export interface ResourceTokenSpec {
+  resource: ResourceRef;
+  name: string;
+  scopes: readonly string[];
+  description?: string | null;
+  /** `YYYY-MM-DD`; default the maximum lifetime from today; null never expires. */
+  expiresAt?: string | null;
+  /** Gitlab::Access level of the bot's membership; default 40 (Maintainer). */
+  accessLevel?: number;
+  createdById?: number | null;
+  createdAt?: string;
 }
 
 /** A new bot or service-account user, before GitLab's generated username and no-reply address. */
@@ -205,6 +219,30 @@ export class EmulatorState {
       botOf: resource,
       serviceAccount: false,
       createdById,
+    });
+  }
+
+  /**
+   * ResourceAccessTokens::CreateService once allowed: a bot user named after the token, its membership of the
+   * project or group at the token's access level, and the token itself.
+   */
+  issueResourceToken(spec: ResourceTokenSpec): EmuToken {
+    const { resource } = spec;
+    const exists =
+      resource.kind === 'project'
+        ? this.namespaces.findProject(resource.id)
+        : this.namespaces.findGroup(resource.id);
+    if (!exists) throw new Error(`issueResourceToken: no ${resource.kind} ${resource.id}`);
+    const bot = this.createBotUser(resource, spec.name, spec.createdById ?? null);
+    const target = resource.kind === 'project' ? { project: resource.id } : { group: resource.id };
+    this.namespaces.addMember(target, bot.id, spec.accessLevel ?? ACCESS_LEVELS.maintainer);
+    return this.issueToken({
+      user: bot.id,
+      name: spec.name,
+      scopes: spec.scopes,
+      description: spec.description ?? null,
+      ...(spec.expiresAt === undefined ? {} : { expiresAt: spec.expiresAt }),
+      ...(spec.createdAt === undefined ? {} : { createdAt: spec.createdAt }),
     });
   }
 
