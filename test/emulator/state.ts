@@ -512,7 +512,9 @@ export class EmulatorState {
   private createGeneratedUser(spec: GeneratedUserSpec): EmuUser {
     const username = spec.username ?? `${spec.usernamePrefix}_${randomBytes(16).toString('hex')}`;
     const email = spec.email ?? `${username}@${this.noreplyDomain}`;
-    if (this.findUser(username)) throw new Error('Username has already been taken');
+    // Usernames and top-level group paths share one namespace space, as in GitLab.
+    if (this.findUser(username) || this.namespaces.findGroup(username))
+      throw new Error('Username has already been taken');
     if (this.allUsers().some((user) => user.email.toLowerCase() === email.toLowerCase()))
       throw new Error('Email has already been taken');
     const id = this.claimId(undefined, this.users, 'user');
