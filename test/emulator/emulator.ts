@@ -6,7 +6,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createClock, type EmulatedClock } from './clock.js';
+import { createClock } from './clock.js';
 import { createControlApi, type GitlabEmulator } from './control-api.js';
 import { FaultInjector } from './faults.js';
 import { authenticate, presentedToken } from './http/authentication.js';
@@ -209,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
 
   return createControlApi(state, {
     url: baseUrl,
-    clock: clock satisfies EmulatedClock,
+    clock,
     faults,
     log,
     setLatency(ms) {
