@@ -5,6 +5,7 @@
 import { recordedNamespaces, type RecordedNamespaces } from './recorded-namespaces.js';
 import {
   createdToken,
+  createdUser,
   isSelfLookup,
   parseJson,
   usersIn,
@@ -52,8 +53,11 @@ export function describeInstance(recordings: readonly Recording[]): RecordedInst
   const users = new Map<number, RecordedUser>();
   const seen = new Map<number, RecordedToken>();
   const created = new Set<number>();
+  const createdUsers = new Set<number>();
   for (const recording of recordings) {
     for (const interaction of recording.interactions) {
+      const madeUser = createdUser(interaction);
+      if (madeUser) createdUsers.add(madeUser.id);
       for (const user of usersIn(interaction)) {
         const known = users.get(user.id);
         users.set(user.id, {
@@ -90,6 +94,8 @@ export function describeInstance(recordings: readonly Recording[]): RecordedInst
     }
   }
   const baseTokens = new Map([...seen].filter(([id]) => !created.has(id)));
+  // Service accounts and bots the recordings create are made again by the replay, not seeded.
+  for (const id of createdUsers) users.delete(id);
   const rootUserId = [...baseTokens.values()].find((token) => token.name === ROOT_TOKEN_NAME)?.userId;
   const namespaces = recordedNamespaces(recordings, rootUserId, (id) => users.get(id)?.admin ?? false);
   return { users, baseTokens, namespaces };

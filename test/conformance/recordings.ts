@@ -65,9 +65,21 @@ const IMPLEMENTED: readonly RegExp[] = [
   /^GET \/api\/v4\/(projects|groups)\/[^/]+$/,
   /^GET \/api\/v4\/(projects|groups)\/[^/]+\/members\/all\/[^/]+$/,
   /^(GET|POST|PUT|DELETE) \/api\/v4\/(projects|groups)\/[^/]+\/variables(\/[^/]+)?$/,
+  /^(GET|POST) \/api\/v4\/(projects|groups)\/[^/]+\/access_tokens$/,
+  /^(GET|DELETE) \/api\/v4\/(projects|groups)\/[^/]+\/access_tokens\/[^/]+$/,
+  /^POST \/api\/v4\/(projects|groups)\/[^/]+\/access_tokens\/[^/]+\/rotate$/,
+  /^(GET|POST) \/api\/v4\/((projects|groups)\/[^/]+\/)?service_accounts$/,
+  /^DELETE \/api\/v4\/(projects|groups)\/[^/]+\/service_accounts\/[^/]+$/,
+  /^(GET|POST) \/api\/v4\/(projects|groups)\/[^/]+\/service_accounts\/[^/]+\/personal_access_tokens$/,
+  /^DELETE \/api\/v4\/(projects|groups)\/[^/]+\/service_accounts\/[^/]+\/personal_access_tokens\/[^/]+$/,
+  /^POST \/api\/v4\/(projects|groups)\/[^/]+\/service_accounts\/[^/]+\/personal_access_tokens\/[^/]+\/rotate$/,
+  /^DELETE \/api\/v4\/users\/[^/]+$/,
 ];
 
-/** Whether the emulator implements the endpoint of this request (PATs, users, metadata, groups, projects). */
+/**
+ * Whether the emulator implements the endpoint of this request: every token kind (personal, project, group,
+ * service account), users, metadata, groups, projects, members and variables; not deploy tokens or triggers.
+ */
 export function isImplemented(interaction: Interaction): boolean {
   const line = `${interaction.request.method} ${apiPath(interaction)}`;
   return IMPLEMENTED.some((pattern) => pattern.test(line));
@@ -135,6 +147,27 @@ export function createdToken(interaction: Interaction): TokenJson | undefined {
   if (typeof body !== 'object' || body === null || !('token' in body) || !('user_id' in body))
     return undefined;
   return body as TokenJson;
+}
+
+/**
+ * The user a successful request created, if any: a service account (`POST .../service_accounts` answers the
+ * user) or the bot user behind a new project or group access token (its `user_id`). Their ids and generated
+ * usernames differ in the emulator, and they did not exist before the recording.
+ */
+export function createdUser(interaction: Interaction): { id: number; username?: string } | undefined {
+  const { code } = interaction.response;
+  if (interaction.request.method !== 'POST' || code !== 201) return undefined;
+  const body = parseJson(interaction.response.body) as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const path = apiPath(interaction);
+  if (
+    /\/service_accounts$/.test(path) &&
+    typeof body['id'] === 'number' &&
+    typeof body['username'] === 'string'
+  )
+    return { id: body['id'], username: body['username'] };
+  if (/\/access_tokens$/.test(path) && typeof body['user_id'] === 'number') return { id: body['user_id'] };
+  return undefined;
 }
 
 export function isSelfLookup(interaction: Interaction): boolean {

@@ -13,13 +13,16 @@
  *   of users and acting on tokens by id; a non-admin for a 403 on an admin-only endpoint and basic user views.
  *   Before any `self` lookup: the instance's "Root token".
  * Requests to endpoints the emulator does not implement are skipped, and so is every later request that needs a
- * token they created.
+ * token they created. Tokens and users (service accounts, bots) the recording creates get other ids and
+ * generated usernames in the emulator: later paths (`/personal_access_tokens/:id`, `/access_tokens/:id`,
+ * `/service_accounts/:user_id`, `/users/:id`) and `username=` queries are rewritten to the emulator's.
  */
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
 import { ROOT_TOKEN_NAME, type RecordedInstance } from './recorded-instance.js';
 import {
   apiPath,
   createdToken,
+  createdUser,
   header,
   isImplemented,
   isSelfLookup,
@@ -46,6 +49,18 @@ interface TokenHandle {
   readonly value: string;
 }
 
+interface UserHandle {
+  readonly emulatorId: number;
+  readonly username: string | undefined;
+}
+
+/** What the emulator made for the recording's own creations, by recorded id (and username). */
+interface CreatedThings {
+  readonly tokens: ReadonlyMap<number, TokenHandle>;
+  readonly users: ReadonlyMap<number, UserHandle>;
+  readonly usernames: ReadonlyMap<string, string>;
+}
+
 export async function replayRecording(
   recording: Recording,
   instance: RecordedInstance,
@@ -57,6 +72,8 @@ export async function replayRecording(
   const baseTokens = seed(emu, recording, instance);
 
   const created = new Map<number, TokenHandle>();
+  const createdUsers = new Map<number, UserHandle>();
+  const createdUsernames = new Map<string, string>();
   const unavailable = new Set<number>();
   let lastCreated: { recordedId: number } | undefined;
   const rootToken = [...instance.baseTokens.values()].find((token) => token.name === ROOT_TOKEN_NAME)?.id;
@@ -116,14 +133,29 @@ export async function replayRecording(
 
     const date = responseDate(interaction);
     if (date && Date.parse(date) > emu.clock.now().getTime()) emu.clock.set(date);
-    const answer = await send(emu, interaction, credential, created);
+    const answer = await send(emu, interaction, credential, {
+      tokens: created,
+      users: createdUsers,
+      usernames: createdUsernames,
+    });
     const problems = compare(interaction, recordedBody, answer, tolerance);
     outcomes.push({ index, line, problems });
 
-    if (made && answer.status === interaction.response.code) {
+    if (answer.status !== interaction.response.code) continue;
+    if (made) {
       const fresh = answer.body as { id: number; token: string };
       created.set(made.id, { emulatorId: fresh.id, value: fresh.token });
       lastCreated = { recordedId: made.id };
+    }
+    const madeUser = createdUser(interaction);
+    if (madeUser) {
+      const fresh = answer.body as { id?: number; user_id?: number; username?: string };
+      createdUsers.set(madeUser.id, {
+        emulatorId: fresh.user_id ?? fresh.id ?? 0,
+        username: fresh.username,
+      });
+      if (madeUser.username !== undefined && fresh.username !== undefined)
+        createdUsernames.set(madeUser.username, fresh.username);
     }
   }
   return outcomes;
@@ -230,19 +262,31 @@ async function send(
   emu: GitlabEmulator,
   interaction: Interaction,
   credential: string,
-  created: ReadonlyMap<number, TokenHandle>,
+  created: CreatedThings,
 ): Promise<Answer> {
   const recordedUrl = new URL(interaction.request.url);
-  // Tokens the recording created have other ids in the emulator; seeded users and tokens keep theirs.
-  const pathname = recordedUrl.pathname.replace(
-    /(\/personal_access_tokens\/)(\d+)/,
-    (whole, prefix: string, id: string) => `${prefix}${created.get(Number(id))?.emulatorId ?? id}`,
-  );
+  // Seeded users and tokens keep their ids; what the recording created has the emulator's ids and names.
+  const tokenId = (id: string) => String(created.tokens.get(Number(id))?.emulatorId ?? id);
+  const userId = (id: string) => String(created.users.get(Number(id))?.emulatorId ?? id);
+  const pathname = recordedUrl.pathname
+    .replace(
+      /(\/(?:personal_)?access_tokens\/)(\d+)/,
+      (_whole, prefix: string, id: string) => prefix + tokenId(id),
+    )
+    .replace(
+      /(\/service_accounts\/|\/users\/)(\d+)/,
+      (_whole, prefix: string, id: string) => prefix + userId(id),
+    );
+  const search = new URLSearchParams(recordedUrl.search);
+  const username = search.get('username');
+  const renamed = username === null ? undefined : created.usernames.get(username);
+  if (renamed !== undefined) search.set('username', renamed);
+  const query = search.toString();
   const body = interaction.request.body;
   const headers: Record<string, string> = { 'private-token': credential, accept: 'application/json' };
   if (body)
     headers['content-type'] = header(interaction.request.headers, 'content-type') ?? 'application/json';
-  const response = await fetch(`${emu.url}${pathname}${recordedUrl.search}`, {
+  const response = await fetch(`${emu.url}${pathname}${query === '' ? '' : `?${query}`}`, {
     method: interaction.request.method,
     headers,
     ...(body ? { body } : {}),

@@ -1,5 +1,5 @@
 /** Plain-fetch calls to the emulator for its own tests: what GitLab answered, parsed. */
-import type { GitlabEmulator } from './emulator.js';
+import type { GitlabEmulator } from './control-api.js';
 
 export interface ApiAnswer {
   status: number;

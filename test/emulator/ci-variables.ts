@@ -137,6 +137,11 @@ export class CiVariableStore {
     else rows.push({ id: this.nextId++, ...variable });
     this.rows.set(key, rows);
   }
+
+  /** A deleted project or group takes its variables with it. */
+  dropOwner(owner: VariableOwnerRef): void {
+    this.rows.delete(ownerKey(owner));
+  }
 }
 
 function ownerKey(owner: VariableOwnerRef): string {

@@ -86,6 +86,109 @@ describe('the control API', () => {
   });
 });
 
+describe('the control API for every token kind', () => {
+  it('makes project and group tokens with their bots, and lists them per resource', async () => {
+    await using emu = await startEmulator({ now: '2026-06-17T09:00:00Z' });
+    emu.addUser({ username: 'root', admin: true });
+    emu.addProject({ path: 'acme/app' });
+
+    const project = emu.issueResourceToken({
+      project: 'acme/app',
+      name: 'p',
+      scopes: ['api'],
+      createdBy: 'root',
+    });
+    const group = emu.issueResourceToken({
+      group: 'acme',
+      name: 'g',
+      scopes: ['read_api'],
+      accessLevel: 10,
+      expiresAt: null,
+    });
+
+    expect(project).toMatchObject({ userId: emu.user(project.username)?.id });
+    expect(emu.user(project.userId)).toMatchObject({ createdById: 1, botOf: { kind: 'project' } });
+    expect(emu.token(group.id)).toMatchObject({ expiresAt: null, userId: group.userId });
+    expect(emu.resourceTokens({ project: 'acme/app' }).map((token) => token.id)).toEqual([project.id]);
+    expect(emu.resourceTokens({ group: 'acme' }).map((token) => token.id)).toEqual([group.id]);
+    expect(emu.bots({ group: 'acme' }).map((user) => user.id)).toEqual([group.userId]);
+    expect(() => emu.issueResourceToken({ project: 'acme/nope', name: 'x', scopes: [] })).toThrow(
+      /No project acme\/nope/,
+    );
+    expect(() =>
+      emu.issueResourceToken({ project: 'acme/app', name: 'x', scopes: [], accessLevel: 45 }),
+    ).toThrow(/not an access level/);
+  });
+
+  it('makes service accounts of a group, a project or the instance', async () => {
+    await using emu = await startEmulator();
+    emu.addProject({ path: 'acme/app' });
+
+    const ofGroup = emu.addServiceAccount({ group: 'acme', name: 'G' });
+    const ofProject = emu.addServiceAccount({
+      project: 'acme/app',
+      username: 'p-sa',
+      email: 'p@example.com',
+    });
+    const ofInstance = emu.addServiceAccount();
+
+    expect(ofGroup).toMatchObject({
+      name: 'G',
+      serviceAccount: true,
+      bot: true,
+      provisionedBy: { kind: 'group' },
+    });
+    expect(ofProject).toMatchObject({
+      username: 'p-sa',
+      email: 'p@example.com',
+      provisionedBy: { kind: 'project' },
+    });
+    expect(ofInstance).toMatchObject({ name: 'Service account user', provisionedBy: null });
+    expect(emu.serviceAccounts({ group: 'acme' }).map((user) => user.id)).toEqual([ofGroup.id]);
+    expect(emu.serviceAccounts().map((user) => user.id)).toEqual([ofGroup.id, ofProject.id, ofInstance.id]);
+    expect(() => emu.addServiceAccount({ username: 'p-sa' })).toThrow(/already been taken/);
+    expect(() => emu.addServiceAccount({ group: 'acme', project: 'acme/app' })).toThrow(/not both/);
+  });
+
+  it('blocks, unblocks and deletes users, and deletes groups with everything in them', async () => {
+    await using emu = await startEmulator({ now: '2026-06-17T09:00:00Z' });
+    emu.addUser({ username: 'alice' });
+    const alice = emu.issueToken({ user: 'alice', name: 'a', scopes: ['api'] });
+    emu.addProject({ path: 'acme/sub/app', members: [{ user: 'alice', accessLevel: 30 }] });
+    emu.setVariable({ project: 'acme/sub/app' }, { key: 'K', value: 'v' });
+    const bot = emu.issueResourceToken({ group: 'acme/sub', name: 'b', scopes: ['api'] });
+    const status = async (token: string) =>
+      (await callApi(emu, 'GET', '/personal_access_tokens/self', { token })).status;
+
+    emu.blockUser('alice');
+    const blocked = await status(alice.token);
+    emu.unblockUser('alice');
+    const unblocked = await status(alice.token);
+    emu.deleteGroup('acme/sub');
+
+    expect([blocked, unblocked]).toEqual([403, 200]);
+    expect(emu.group('acme/sub')).toBeUndefined();
+    expect(emu.project('acme/sub/app')).toBeUndefined();
+    expect(emu.group('acme')).toBeDefined();
+    expect(emu.user(bot.userId)).toBeUndefined();
+    expect(await status(bot.token)).toBe(401);
+    expect(() => emu.variables({ project: 'acme/sub/app' })).toThrow(/No project/);
+
+    emu.deleteUser('alice');
+    expect(emu.user('alice')).toBeUndefined();
+    expect(await status(alice.token)).toBe(401);
+    expect(() => emu.deleteUser('alice')).toThrow(/no user/);
+  });
+
+  it('refuses a fault that does nothing', async () => {
+    await using emu = await startEmulator();
+
+    expect(() => emu.faults.inject({ path: '/api/v4/user' })).toThrow(
+      /needs respond, afterCommit, delayMs or headers/,
+    );
+  });
+});
+
 describe('users as GitLab shows them', () => {
   it('shows bots and service accounts with bot: true, and admins the admin fields', async () => {
     await using emu = await startEmulator();

@@ -1,100 +1,45 @@
 /**
- * The GitLab emulator: an in-process HTTP server on 127.0.0.1 that answers the REST API v4 calls the product
- * makes, plus the control API tests use to seed state, move the clock, inject faults and read the request log.
+ * The GitLab emulator: an in-process HTTP (or HTTPS) server on 127.0.0.1 that answers the REST API v4 calls the
+ * product makes, plus the control API (control-api.ts) tests use to seed state, move the clock, inject faults
+ * and read the request log.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { EmuVariable, VariableOwnerRef, VariableType } from './ci-variables.js';
-import { createClock, type EmulatedClock } from './clock.js';
-import { FaultInjector, type FaultSpec } from './faults.js';
+import { createClock } from './clock.js';
+import { createControlApi, type GitlabEmulator } from './control-api.js';
+import { FaultInjector } from './faults.js';
 import { authenticate, presentedToken } from './http/authentication.js';
 import { GitlabError, malformedBody, unknownRoute } from './http/gitlab-errors.js';
 import { formParams, parseBody } from './http/request-body.js';
 import type { InstanceInfo, Reply, RequestContext } from './http/route.js';
 import { Router } from './http/router.js';
-import {
-  describeTarget,
-  type AddGroupSpec,
-  type AddProjectSpec,
-  type EmuGroup,
-  type EmuProject,
-  type MembershipTarget,
-} from './namespaces.js';
-import { RequestLog, type RecordedRequest } from './request-log.js';
+import { RequestLog } from './request-log.js';
 import { ciVariableRoutes } from './routes/ci-variables.js';
 import { groupRoutes } from './routes/groups.js';
 import { memberRoutes } from './routes/members.js';
 import { metadataRoutes } from './routes/metadata.js';
 import { personalAccessTokenRoutes } from './routes/personal-access-tokens.js';
 import { projectRoutes } from './routes/projects.js';
+import { resourceAccessTokenRoutes } from './routes/resource-access-tokens.js';
+import { serviceAccountRoutes } from './routes/service-accounts.js';
 import { userRoutes } from './routes/users.js';
-import {
-  EmulatorState,
-  type AddUserSpec,
-  type EmuToken,
-  type EmuUser,
-  type IssueTokenSpec,
-} from './state.js';
+import { EmulatorState, type Tier } from './state.js';
 
 export interface EmulatorOptions {
   /** Initial emulated clock; default: the real time now. The clock then stands still until moved. */
   now?: Date | string;
   /** 365 by default; 400 emulates a self-managed instance with `buffered_token_expiration_limit`. */
   maxTokenLifetimeDays?: number;
-}
-
-/** A project or a group, by id or full path. */
-export type VariableOwner = MembershipTarget;
-
-export interface SetVariableSpec {
-  key: string;
-  value: string;
-  masked?: boolean;
-  /** Hidden implies masked. */
-  hidden?: boolean;
-  protected?: boolean;
-  /** Default `*`. */
-  environmentScope?: string;
-  raw?: boolean;
-  variableType?: VariableType;
-  description?: string | null;
-}
-
-export interface GitlabEmulator extends AsyncDisposable {
-  /** `http://127.0.0.1:PORT`, without a trailing slash or `/api/v4`. */
-  readonly url: string;
-  readonly clock: EmulatedClock;
-  addUser(spec: AddUserSpec): EmuUser;
-  /** A personal access token with a fresh value. */
-  issueToken(spec: IssueTokenSpec): { id: number; token: string };
-  user(idOrUsername: string | number): EmuUser | undefined;
-  token(id: number): EmuToken | undefined;
-  tokenByValue(value: string): EmuToken | undefined;
-  /** Tokens neither revoked nor expired, of one user or of everyone. */
-  activeTokens(user?: string | number): EmuToken[];
-  /** Every token value the emulator ever issued, in order. */
-  issuedTokenValues(): string[];
-  /** A group; its full path is the parent's full path, a slash and `path`. */
-  addGroup(spec: AddGroupSpec): EmuGroup;
-  /** A project at a full path; a missing namespace is created as groups (or is a user's personal namespace). */
-  addProject(spec: AddProjectSpec): EmuProject;
-  /** A direct membership (or a new level for an existing one); access levels 5 to 50 (Gitlab::Access). */
-  addMember(target: MembershipTarget, user: string | number, accessLevel: number): void;
-  group(idOrPath: string | number): EmuGroup | undefined;
-  project(idOrPath: string | number): EmuProject | undefined;
-  /** The CI/CD variables of a project or group, in creation order, with hidden values in clear. */
-  variables(owner: VariableOwner): EmuVariable[];
-  /** Creates or replaces (by key and environment scope) a variable directly, without GitLab's validations. */
-  setVariable(owner: VariableOwner, variable: SetVariableSpec): void;
-  /** The request log: a fresh copy on every read. */
-  readonly requests: RecordedRequest[];
-  clearRequests(): void;
-  readonly faults: {
-    inject(fault: FaultSpec): void;
-    clear(): void;
-    pending(): number;
-  };
-  close(): Promise<void>;
+  /** The license: `free` has no service accounts (403); `premium` and `ultimate` have them. Default `ultimate`. */
+  tier?: Tier;
+  /** Real milliseconds every answer waits before it is handled; default 0. See GitlabEmulator.setLatency. */
+  latencyMs?: number;
+  /**
+   * Serve HTTPS with this PEM private key and certificate (chain): `url` then starts with `https://`, and a
+   * client must trust the certificate's CA (see loadTestCertificates for a private CA made for 127.0.0.1).
+   */
+  tls?: { key: string; cert: string };
 }
 
 /** A request as read off the wire, before routing. */
@@ -111,12 +56,14 @@ const INSTANCE: InstanceInfo = { version: '19.0.2-ee', revision: '86c99d562e4', 
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<GitlabEmulator> {
   const clock = createClock(options.now);
-  const state = new EmulatorState(() => clock.now(), options.maxTokenLifetimeDays ?? 365);
+  const state = new EmulatorState(() => clock.now(), options.maxTokenLifetimeDays ?? 365, options.tier);
   const router = new Router();
   router.add(
     ...metadataRoutes,
     ...userRoutes,
     ...personalAccessTokenRoutes,
+    ...resourceAccessTokenRoutes,
+    ...serviceAccountRoutes,
     ...projectRoutes,
     ...groupRoutes,
     ...memberRoutes,
@@ -126,8 +73,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
   const log = new RequestLog();
   const hanging = new Set<ServerResponse>();
   let baseUrl = '';
+  let latencyMs = checkedLatency(options.latencyMs ?? 0);
+  /** The `Date` header when a test set one; otherwise the emulated clock's time. */
+  let serverDate: string | undefined;
+  const answerDate = () => serverDate ?? clock.now().toUTCString();
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       // Only the route and the stack: request bodies hold token values and never reach the console.
       const where = `${req.method ?? 'GET'} ${(req.url ?? '/').split('?')[0] ?? '/'}`;
@@ -135,9 +86,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
         `GitLab emulator: ${where} failed: ${error instanceof Error ? error.stack : 'non-Error thrown'}`,
       );
       if (!res.headersSent && !res.destroyed)
-        send(res, clock, { status: 500, body: { message: '500 Internal Server Error' } });
+        send(res, answerDate(), { status: 500, body: { message: '500 Internal Server Error' } });
     });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+    : createHttpServer(onRequest);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
@@ -146,7 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
     const body = parseBody(raw, req.headers['content-type']);
     const params = mergeParams(url.searchParams, body.value);
     const presented = presentedToken(req.headers, params);
-    const presentedId = presented === undefined ? undefined : state.findTokenByValue(presented)?.id;
+    const presentedId = presented === undefined ? undefined : state.tokenIdForLog(presented);
     const entry = log.open({
       method,
       path: url.pathname,
@@ -159,11 +113,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
 
     const fault = faults.take(method, url.pathname);
     if (fault) entry.faulted = true;
+    if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.delayMs !== undefined) await sleep(fault.delayMs);
     if (res.destroyed) return;
+    const extraHeaders = fault?.headers;
 
     if (fault?.respond) {
-      entry.status = send(res, clock, fault.respond);
+      entry.status = send(res, answerDate(), fault.respond, extraHeaders);
       return;
     }
 
@@ -187,10 +143,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
       return;
     }
     if (after === 'truncate') {
-      entry.status = sendTruncated(res, clock, reply);
+      entry.status = sendTruncated(res, answerDate(), reply, extraHeaders);
       return;
     }
-    entry.status = send(res, clock, after ?? reply);
+    entry.status = send(res, answerDate(), after ?? reply, extraHeaders);
   }
 
   async function dispatch(incoming: Incoming): Promise<Reply> {
@@ -236,7 +192,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
       resolve();
     });
   });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { port } = server.address() as AddressInfo;
+  baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  state.noreplyDomain = 'noreply.127.0.0.1';
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -249,82 +207,49 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
     return closing;
   };
 
-  const snapshot = <T extends object>(value: T | undefined): T | undefined =>
-    value === undefined ? undefined : structuredClone(value);
-
-  const variableOwner = (owner: VariableOwner): VariableOwnerRef => {
-    const found =
-      'project' in owner
-        ? state.namespaces.findProject(owner.project)
-        : state.namespaces.findGroup(owner.group);
-    if (!found) throw new Error(`No ${describeTarget(owner)}`);
-    return { kind: 'project' in owner ? 'project' : 'group', id: found.id };
-  };
-
-  return {
+  return createControlApi(state, {
     url: baseUrl,
     clock,
-    addUser: (spec) => state.addUser(spec),
-    issueToken(spec) {
-      const token = state.issueToken(spec);
-      return { id: token.id, token: token.value };
+    faults,
+    log,
+    setLatency(ms) {
+      latencyMs = checkedLatency(ms);
     },
-    user: (idOrUsername) => snapshot(state.findUser(idOrUsername)),
-    token: (id) => snapshot(state.findToken(id)),
-    tokenByValue: (value) => snapshot(state.findTokenByValue(value)),
-    activeTokens(user) {
-      const owner = user === undefined ? undefined : state.findUser(user);
-      if (user !== undefined && !owner) throw new Error(`activeTokens: no user ${String(user)}`);
-      return state
-        .allTokens()
-        .filter((token) => state.isActive(token) && (owner === undefined || token.userId === owner.id))
-        .map((token) => structuredClone(token));
-    },
-    issuedTokenValues: () => state.issuedTokenValues(),
-    addGroup: (spec) => state.namespaces.addGroup(spec),
-    addProject: (spec) => state.namespaces.addProject(spec),
-    addMember: (target, user, accessLevel) => state.namespaces.addMember(target, user, accessLevel),
-    group: (idOrPath) => state.namespaces.findGroup(idOrPath),
-    project: (idOrPath) => state.namespaces.findProject(idOrPath),
-    variables: (owner) =>
-      state.variables.list(variableOwner(owner)).map(({ id: _id, ...variable }) => variable),
-    setVariable(owner, spec) {
-      if (!spec.key) throw new Error('setVariable needs a key');
-      if (spec.hidden && spec.masked === false) throw new Error('setVariable: a hidden variable is masked');
-      state.variables.put(variableOwner(owner), {
-        key: spec.key,
-        value: spec.value,
-        masked: spec.masked ?? spec.hidden ?? false,
-        hidden: spec.hidden ?? false,
-        protected: spec.protected ?? false,
-        environmentScope: spec.environmentScope ?? '*',
-        raw: spec.raw ?? false,
-        variableType: spec.variableType ?? 'env_var',
-        description: spec.description ?? null,
-      });
-    },
-    get requests() {
-      return log.snapshot();
-    },
-    clearRequests: () => log.clear(),
-    faults: {
-      inject: (fault) => faults.inject(fault),
-      clear: () => faults.clear(),
-      pending: () => faults.pending(),
+    setServerDate(date) {
+      if (date === null) {
+        serverDate = undefined;
+        return;
+      }
+      const instant = date instanceof Date ? date : new Date(date);
+      if (Number.isNaN(instant.getTime())) throw new Error(`setServerDate: ${String(date)} is not a date`);
+      serverDate = instant.toUTCString();
     },
     close,
-    [Symbol.asyncDispose]: close,
-  };
+  });
 }
 
-/** Writes a reply; the `Date` header comes from the emulated clock. Returns the status sent. */
-/** The real status and headers, a Content-Length for the whole body, half the body, then a dropped socket. */
-function sendTruncated(res: ServerResponse, clock: EmulatedClock, reply: Reply): number {
+function checkedLatency(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new Error(`A latency is a number of milliseconds >= 0, not ${ms}`);
+  return ms;
+}
+
+/**
+ * The real status and headers, a Content-Length for the whole body, half the body, then a dropped socket.
+ * Returns the status sent.
+ */
+function sendTruncated(
+  res: ServerResponse,
+  date: string,
+  reply: Reply,
+  extraHeaders: Record<string, string> | undefined,
+): number {
   const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body ?? {});
   res.sendDate = false;
   res.statusCode = reply.status;
-  res.setHeader('date', clock.now().toUTCString());
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.setHeader('date', date);
+  for (const [name, value] of Object.entries({ ...reply.headers, ...extraHeaders }))
+    res.setHeader(name, value);
   if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
   res.setHeader('content-length', String(Buffer.byteLength(body)));
   res.write(body.slice(0, Math.floor(body.length / 2)));
@@ -332,12 +257,23 @@ function sendTruncated(res: ServerResponse, clock: EmulatedClock, reply: Reply):
   return reply.status;
 }
 
-function send(res: ServerResponse, clock: EmulatedClock, reply: Reply): number {
+/**
+ * Writes a reply: a string body as is (text/plain unless the reply names a type), anything else as JSON. The
+ * `Date` header is the emulated clock's (or the test's override); `extraHeaders` replace the reply's. Returns
+ * the status sent.
+ */
+function send(
+  res: ServerResponse,
+  date: string,
+  reply: Reply,
+  extraHeaders?: Record<string, string>,
+): number {
   if (res.destroyed || res.writableEnded) return 0;
   res.sendDate = false;
   res.statusCode = reply.status;
-  res.setHeader('date', clock.now().toUTCString());
-  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  res.setHeader('date', date);
+  for (const [name, value] of Object.entries({ ...reply.headers, ...extraHeaders }))
+    res.setHeader(name, value);
   if (reply.body === undefined || reply.status === 204) {
     res.end();
   } else if (typeof reply.body === 'string') {

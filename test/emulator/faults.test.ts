@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callApi } from './call-api.js';
-import { startEmulator, type GitlabEmulator } from './index.js';
+import { htmlErrorPage, redirectAnswer, startEmulator, type GitlabEmulator } from './index.js';
 
 let emu: GitlabEmulator;
 let alice: { id: number; token: string };
@@ -122,6 +122,126 @@ describe('afterCommit faults', () => {
     await expect(call).rejects.toThrow(/abort|timeout/i);
     expect(emu.token(alice.id)?.revoked).toBe(true);
     expect(emu.requests.at(-1)).toMatchObject({ status: 0, faulted: true });
+  });
+});
+
+describe('answers a proxy or a moved instance gives', () => {
+  it('redirects without processing; fetch follows a 308 and re-sends the POST to the new place', async () => {
+    const target = `${emu.url}/api/v4/personal_access_tokens/self/rotate`;
+    emu.faults.inject({
+      path: '/api/v4/old/personal_access_tokens/self/rotate',
+      respond: redirectAnswer(308, target),
+    });
+
+    const raw = await fetch(`${emu.url}/api/v4/old/personal_access_tokens/self/rotate`, {
+      method: 'POST',
+      headers: { 'private-token': alice.token },
+      redirect: 'manual',
+    });
+    expect(raw.status).toBe(308);
+    expect(raw.headers.get('location')).toBe(target);
+    expect(emu.token(alice.id)?.revoked).toBe(false);
+
+    emu.faults.inject({
+      path: '/api/v4/old/personal_access_tokens/self/rotate',
+      respond: { status: 308, headers: { location: target } },
+    });
+    const followed = await fetch(`${emu.url}/api/v4/old/personal_access_tokens/self/rotate`, {
+      method: 'POST',
+      headers: { 'private-token': alice.token, 'content-type': 'application/json' },
+      body: JSON.stringify({ expires_at: '2026-09-01' }),
+    });
+
+    expect(followed.status).toBe(200);
+    expect(emu.requests.slice(-2).map((request) => [request.path, request.status, request.body])).toEqual([
+      ['/api/v4/old/personal_access_tokens/self/rotate', 308, { expires_at: '2026-09-01' }],
+      ['/api/v4/personal_access_tokens/self/rotate', 200, { expires_at: '2026-09-01' }],
+    ]);
+  });
+
+  it('replaces the answer with a proxy’s HTML page after the rotation happened', async () => {
+    emu.faults.inject({
+      method: 'POST',
+      path: '/api/v4/personal_access_tokens/self/rotate',
+      afterCommit: htmlErrorPage(502),
+    });
+
+    const response = await fetch(`${emu.url}/api/v4/personal_access_tokens/self/rotate`, {
+      method: 'POST',
+      headers: { 'private-token': alice.token },
+    });
+    const text = await response.text();
+
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toBe('text/html');
+    expect(text).toContain('<title>502 Bad Gateway</title>');
+    expect(() => JSON.parse(text) as unknown).toThrow();
+    expect(emu.token(alice.id)?.revoked).toBe(true);
+    expect(emu.activeTokens('alice')).toHaveLength(1);
+  });
+
+  it('answers a WAF’s 403 block page without processing', async () => {
+    emu.faults.inject({ path: '/api/v4/user', respond: htmlErrorPage(403, { server: 'cloudflare' }) });
+
+    const response = await fetch(`${emu.url}/api/v4/user`, { headers: { 'private-token': alice.token } });
+
+    expect(response.status).toBe(403);
+    expect(response.headers.get('server')).toBe('cloudflare');
+    expect(await response.text()).toContain('Sorry, you have been blocked');
+  });
+});
+
+describe('the Date header', () => {
+  it('follows the emulated clock, or a bogus server date while expiry still follows the clock', async () => {
+    const before = await callApi(emu, 'GET', '/user', { token: alice.token });
+    emu.setServerDate('1999-12-31T23:59:59Z');
+    const bogus = await callApi(emu, 'GET', '/personal_access_tokens/self', { token: alice.token });
+    emu.setServerDate(null);
+    const after = await callApi(emu, 'GET', '/user', { token: alice.token });
+
+    expect(before.headers.get('date')).toBe('Wed, 17 Jun 2026 09:00:00 GMT');
+    expect(bogus.headers.get('date')).toBe('Fri, 31 Dec 1999 23:59:59 GMT');
+    expect(bogus.body).toMatchObject({ active: true });
+    expect(after.headers.get('date')).toBe('Wed, 17 Jun 2026 09:00:00 GMT');
+    expect(() => emu.setServerDate('yesterday')).toThrow(/not a date/);
+  });
+
+  it('can be overridden on single answers by a headers-only fault', async () => {
+    emu.faults.inject({ path: '/api/v4/user', headers: { date: 'Sat, 01 Jan 2000 00:00:00 GMT' } });
+
+    const faulted = await callApi(emu, 'GET', '/user', { token: alice.token });
+    const next = await callApi(emu, 'GET', '/user', { token: alice.token });
+
+    expect(faulted).toMatchObject({ status: 200, body: { username: 'alice' } });
+    expect(faulted.headers.get('date')).toBe('Sat, 01 Jan 2000 00:00:00 GMT');
+    expect(next.headers.get('date')).toBe('Wed, 17 Jun 2026 09:00:00 GMT');
+  });
+});
+
+describe('latency', () => {
+  it('delays every answer, concurrently rather than one after another', async () => {
+    emu.setLatency(300);
+    const started = Date.now();
+
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => callApi(emu, 'GET', '/user', { token: alice.token })),
+    );
+    const elapsed = Date.now() - started;
+    emu.setLatency(0);
+
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    // Five answers one after another would take 1.5 s; concurrent ones take one latency (generous for busy CI).
+    expect(elapsed).toBeLessThan(1_200);
+    expect(() => emu.setLatency(-1)).toThrow(/milliseconds/);
+  });
+
+  it('can be set when starting', async () => {
+    await using slow = await startEmulator({ latencyMs: 120 });
+    const started = Date.now();
+
+    expect((await fetch(`${slow.url}/api/v4/users`)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
   });
 });
 

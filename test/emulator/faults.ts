@@ -2,8 +2,17 @@
  * Fault injection in front of the router: a test arms a fault for the next matching requests, and the server
  * either answers without processing (`respond`), or processes the request (state changes are committed) and then
  * answers something else, drops the connection or never answers (`afterCommit`). That is how a lost rotate
- * response, a 502 after the rotation happened, or a proxy timeout are reproduced.
+ * response, a 502 after the rotation happened, or a proxy timeout are reproduced. `headers` changes any answer
+ * (e.g. a wrong `Date`), and htmlErrorPage / redirectAnswer are the answers a proxy, WAF or moved instance gives.
  */
+
+/** An answer a fault sends instead of GitLab's: a string body is sent as is, anything else as JSON. */
+export interface FaultAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
 export interface FaultSpec {
   /** Default: any method. */
   method?: string;
@@ -12,14 +21,72 @@ export interface FaultSpec {
   /** How many matching requests it applies to; default 1. */
   times?: number;
   /** Answer this without processing the request: nothing changes. */
-  respond?: { status: number; headers?: Record<string, string>; body?: unknown };
+  respond?: FaultAnswer;
   /**
-   * Process the request normally (its changes stay), then answer this status, drop the socket, never answer, or
-   * send the real answer's status and headers and only half of its body before dropping the socket.
+   * Process the request normally (its changes stay), then answer this instead, drop the socket, never answer,
+   * or send the real answer's status and headers and only half of its body before dropping the socket.
    */
-  afterCommit?: { status: number; body?: unknown } | 'drop' | 'hang' | 'truncate';
+  afterCommit?: FaultAnswer | 'drop' | 'hang' | 'truncate';
   /** Real milliseconds to wait before handling the request; combines with the above. */
   delayMs?: number;
+  /**
+   * Headers set on whatever is answered (GitLab's answer or the fault's), replacing GitLab's: e.g.
+   * `{ date: 'Fri, 31 Dec 1999 23:59:59 GMT' }` for one answer from a server with a wrong clock.
+   */
+  headers?: Record<string, string>;
+}
+
+/**
+ * A redirect, as a moved instance or a proxy answers: `respond: redirectAnswer(308, 'https://new.example/api/v4/…')`.
+ * Nothing is processed; fetch-based clients follow it (re-sending the body for 307 and 308).
+ */
+export function redirectAnswer(status: 301 | 302 | 303 | 307 | 308, location: string): FaultAnswer {
+  return { status, headers: { location, 'content-type': 'text/html; charset=utf-8' }, body: '' };
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Time-out',
+};
+
+/**
+ * The HTML page a reverse proxy or WAF answers in GitLab's place (nginx's default error page, or a
+ * Cloudflare-style block page): use as `respond` (never reached GitLab) or `afterCommit` (GitLab acted, the
+ * client only sees the page). No JSON body, so a client must not assume one.
+ */
+export function htmlErrorPage(
+  status: number,
+  options: { server?: 'nginx' | 'cloudflare' } = {},
+): FaultAnswer {
+  const reason = REASONS[status] ?? 'Error';
+  if (options.server === 'cloudflare') {
+    return {
+      status,
+      headers: {
+        'content-type': 'text/html; charset=UTF-8',
+        server: 'cloudflare',
+        'cf-ray': '8d2f0c1a2b3c4d5e-FRA',
+      },
+      body:
+        '<!DOCTYPE html>\n<html lang="en-US"><head><title>Attention Required! | Cloudflare</title></head>\n' +
+        `<body><div id="cf-wrapper"><h1>Sorry, you have been blocked</h1><p>Error ${status}: ${reason}</p>` +
+        '</div></body></html>\n',
+    };
+  }
+  return {
+    status,
+    headers: { 'content-type': 'text/html', server: 'nginx' },
+    body:
+      `<html>\r\n<head><title>${status} ${reason}</title></head>\r\n<body>\r\n` +
+      `<center><h1>${status} ${reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+  };
 }
 
 interface ArmedFault {
@@ -36,8 +103,8 @@ export class FaultInjector {
       throw new Error('A fault applies to at least one request (times >= 1)');
     if (spec.respond && spec.afterCommit)
       throw new Error('A fault either responds or acts after commit, not both');
-    if (!spec.respond && !spec.afterCommit && spec.delayMs === undefined) {
-      throw new Error('A fault needs respond, afterCommit or delayMs');
+    if (!spec.respond && !spec.afterCommit && spec.delayMs === undefined && !spec.headers) {
+      throw new Error('A fault needs respond, afterCommit, delayMs or headers');
     }
     this.armed.push({ spec, remaining: times });
   }

@@ -111,6 +111,18 @@ export interface Actor {
 /** A group or project named by id or (case-insensitive) full path, as in a control-API call. */
 export type MembershipTarget = { project: string | number } | { group: string | number };
 
+/** A project or group by kind and id: what a bot token belongs to, or which namespace owns a service account. */
+export interface ResourceRef {
+  readonly kind: 'project' | 'group';
+  readonly id: number;
+}
+
+/** What deleting a group took with it: the group, its subgroups and every project in them. */
+export interface DeletedNamespaces {
+  readonly groups: readonly EmuGroup[];
+  readonly projects: readonly EmuProject[];
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? U[] : T[K] };
 type MutableGroup = Mutable<EmuGroup>;
 type MutableProject = Mutable<EmuProject>;
@@ -227,6 +239,46 @@ export class NamespaceDirectory {
       createdById: null,
       expiresAt: null,
     });
+  }
+
+  /** A user's own membership of exactly this project or group (not an inherited one). */
+  directMember(resource: ResourceRef, userId: number): EmuMember | undefined {
+    const source =
+      resource.kind === 'project' ? this.projects.get(resource.id) : this.groups.get(resource.id);
+    const member = source?.members.find((candidate) => candidate.userId === userId);
+    return member && { ...member };
+  }
+
+  /** A deleted user leaves no memberships behind. */
+  removeMemberships(userId: number): void {
+    for (const source of [...this.groups.values(), ...this.projects.values()]) {
+      source.members = source.members.filter((member) => member.userId !== userId);
+    }
+  }
+
+  /** Removes a project at once (GitLab's delayed deletion has run its course); returns what it was. */
+  deleteProject(idOrPath: string | number): EmuProject {
+    const project = this.liveProject(idOrPath);
+    if (!project) throw new Error(`deleteProject: no project ${String(idOrPath)}`);
+    this.projects.delete(project.id);
+    return snapshotProject(project);
+  }
+
+  /** Removes a group with its subgroups and every project in them. */
+  deleteGroup(idOrPath: string | number): DeletedNamespaces {
+    const group = this.liveGroup(idOrPath);
+    if (!group) throw new Error(`deleteGroup: no group ${String(idOrPath)}`);
+    const inside = (candidate: EmuGroup) => this.groupChain(candidate).some((link) => link.id === group.id);
+    const groups = [...this.groups.values()].filter(inside).map(snapshotGroup);
+    const projects = [...this.projects.values()]
+      .filter((project) => {
+        const home = this.projectGroup(project);
+        return home !== undefined && inside(home);
+      })
+      .map(snapshotProject);
+    for (const project of projects) this.projects.delete(project.id);
+    for (const removed of groups) this.groups.delete(removed.id);
+    return { groups, projects };
   }
 
   /** By id (digits) or full path, ignoring case like GitLab's `find_by_full_path`. */

@@ -27,3 +27,9 @@ export const USER_SCOPES: readonly string[] = [
 export const ADMIN_ONLY_SCOPES: readonly string[] = ['sudo', 'admin_mode', 'read_service_ping'];
 
 export const ALL_AVAILABLE_SCOPES: readonly string[] = [...USER_SCOPES, ...ADMIN_ONLY_SCOPES];
+
+/**
+ * `Gitlab::Auth.resource_bot_scopes`: what a project or group access token may have, the non-admin scopes
+ * without `read_user` (a bot has no profile worth reading).
+ */
+export const RESOURCE_BOT_SCOPES: readonly string[] = USER_SCOPES.filter((scope) => scope !== 'read_user');

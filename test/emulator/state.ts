@@ -2,13 +2,24 @@
  * Everything the emulated GitLab knows: users and personal access tokens, with the rules that change them
  * (create, revoke, rotate, token families), plus the groups and projects (namespaces.ts) and their CI/CD
  * variables (ci-variables.ts). Route modules read and change state only through this module.
+ *
+ * Project and group access tokens are personal access tokens of a bot user (`botOf` names its project or
+ * group; its one membership there carries the token's access level), and service accounts are users whose
+ * tokens are ordinary personal access tokens (`provisionedBy` names the group or project that owns them; null
+ * for an instance service account). So one token store serves every token kind, as in GitLab.
  */
 import { randomBytes } from 'node:crypto';
 import { CiVariableStore } from './ci-variables.js';
 import { addDays, utcDate } from './clock.js';
-import { NamespaceDirectory } from './namespaces.js';
+import { ACCESS_LEVELS, NamespaceDirectory, type DeletedNamespaces, type ResourceRef } from './namespaces.js';
 
 export type UserState = 'active' | 'blocked';
+
+/**
+ * The instance's license. `free` has no service accounts (their endpoints answer 403); `premium` and
+ * `ultimate` have them. Project and group access tokens work on every tier (self-managed rules).
+ */
+export type Tier = 'free' | 'premium' | 'ultimate';
 
 export interface EmuUser {
   readonly id: number;
@@ -26,6 +37,10 @@ export interface EmuUser {
   /** `YYYY-MM-DD` of the last authenticated API use, or null if never used. */
   readonly lastActivityOn: string | null;
   readonly namespaceId: number;
+  /** The project or group whose access-token bot this user is (GitLab's `bot_namespace`); null otherwise. */
+  readonly botOf: ResourceRef | null;
+  /** The group or project a service account belongs to; null for humans and instance service accounts. */
+  readonly provisionedBy: ResourceRef | null;
 }
 
 export interface EmuToken {
@@ -79,6 +94,46 @@ export interface IssueTokenSpec {
   id?: number;
 }
 
+/** Many tokens of one user at once; see EmulatorState.issueTokens. */
+export interface IssueTokensSpec {
+  user: string | number;
+  count: number;
+  /** A fixed name, or one per token from its 0-based index; default `token-1`, `token-2`, ... */
+  name?: string | ((index: number) => string);
+  scopes: readonly string[];
+  /** As in IssueTokenSpec: default the maximum lifetime from today; null never expires. */
+  expiresAt?: string | null;
+  createdAt?: string;
+  revoked?: boolean;
+}
+
+/** A project or group access token with its bot user; see EmulatorState.issueResourceToken. */
+export interface ResourceTokenSpec {
+  resource: ResourceRef;
+  name: string;
+  scopes: readonly string[];
+  description?: string | null;
+  /** `YYYY-MM-DD`; default the maximum lifetime from today; null never expires. */
+  expiresAt?: string | null;
+  /** Gitlab::Access level of the bot's membership; default 40 (Maintainer). */
+  accessLevel?: number;
+  createdById?: number | null;
+  createdAt?: string;
+}
+
+/** A new bot or service-account user, before GitLab's generated username and no-reply address. */
+interface GeneratedUserSpec {
+  /** e.g. `project_7_bot` or `service_account_group_3`; a random 32-hex suffix is added. */
+  usernamePrefix: string;
+  username?: string;
+  name: string;
+  email?: string;
+  botOf?: ResourceRef;
+  provisionedBy?: ResourceRef;
+  serviceAccount: boolean;
+  createdById: number | null;
+}
+
 /** GitLab lets the last-used timestamp lag by up to 10 minutes and the IP list by a minute (LastUsedService). */
 const LAST_USED_AT_INTERVAL_MS = 10 * 60_000;
 const LAST_USED_IP_INTERVAL_MS = 60_000;
@@ -96,15 +151,22 @@ export class EmulatorState {
   private readonly tokensByValue = new Map<string, MutableToken>();
   private readonly lastIpRecordedAt = new Map<number, number>();
   private readonly issuedValues: string[] = [];
+  /** Values of tokens destroyed with their user, so the request log can still name them. */
+  private readonly destroyedTokenIds = new Map<string, number>();
   private nextUserId = 1;
   private nextTokenId = 1;
   readonly namespaces: NamespaceDirectory;
   readonly variables = new CiVariableStore();
+  tier: Tier;
+  /** `noreply.<host>`: the domain of generated bot and service-account addresses; set once the server listens. */
+  noreplyDomain = 'noreply.gitlab.example.com';
 
   constructor(
     private readonly now: () => Date,
     readonly maxTokenLifetimeDays: number,
+    tier: Tier = 'ultimate',
   ) {
+    this.tier = tier;
     this.namespaces = new NamespaceDirectory(now, {
       findUser: (idOrUsername) => this.findUser(idOrUsername),
       namespaceIdOf: (userId) => this.users.get(userId)?.namespaceId,
@@ -138,9 +200,126 @@ export class EmulatorState {
       note: spec.note === undefined ? null : spec.note,
       lastActivityOn: spec.lastActivityOn ?? null,
       namespaceId: this.namespaces.claimNamespaceId(),
+      botOf: null,
+      provisionedBy: null,
     };
     this.users.set(id, user);
     return { ...user };
+  }
+
+  /**
+   * A project or group access token's bot user (ResourceAccessTokens::CreateService): username
+   * `project_<id>_bot_<32 hex>` or `group_<id>_bot_<32 hex>`, named after the token, with a no-reply address.
+   * The caller adds its membership.
+   */
+  createBotUser(resource: ResourceRef, name: string, createdById: number | null): EmuUser {
+    return this.createGeneratedUser({
+      usernamePrefix: `${resource.kind}_${resource.id}_bot`,
+      name,
+      botOf: resource,
+      serviceAccount: false,
+      createdById,
+    });
+  }
+
+  /**
+   * ResourceAccessTokens::CreateService once allowed: a bot user named after the token, its membership of the
+   * project or group at the token's access level, and the token itself.
+   */
+  issueResourceToken(spec: ResourceTokenSpec): EmuToken {
+    const { resource } = spec;
+    const exists =
+      resource.kind === 'project'
+        ? this.namespaces.findProject(resource.id)
+        : this.namespaces.findGroup(resource.id);
+    if (!exists) throw new Error(`issueResourceToken: no ${resource.kind} ${resource.id}`);
+    const bot = this.createBotUser(resource, spec.name, spec.createdById ?? null);
+    const target = resource.kind === 'project' ? { project: resource.id } : { group: resource.id };
+    this.namespaces.addMember(target, bot.id, spec.accessLevel ?? ACCESS_LEVELS.maintainer);
+    return this.issueToken({
+      user: bot.id,
+      name: spec.name,
+      scopes: spec.scopes,
+      description: spec.description ?? null,
+      ...(spec.expiresAt === undefined ? {} : { expiresAt: spec.expiresAt }),
+      ...(spec.createdAt === undefined ? {} : { createdAt: spec.createdAt }),
+    });
+  }
+
+  /**
+   * A service account (Users::ServiceAccounts::CreateService, Namespaces::ServiceAccounts::CreateService):
+   * username `service_account_<32 hex>` for the instance, `service_account_group_<id>_<32 hex>` or
+   * `service_account_project_<id>_<32 hex>` for a namespace; name "Service account user" unless given.
+   * Throws a sentence like "Username has already been taken" when a given username or email is in use.
+   */
+  createServiceAccount(spec: {
+    provisionedBy?: ResourceRef;
+    username?: string;
+    name?: string;
+    email?: string;
+    createdById: number | null;
+  }): EmuUser {
+    const owner = spec.provisionedBy;
+    return this.createGeneratedUser({
+      usernamePrefix: owner ? `service_account_${owner.kind}_${owner.id}` : 'service_account',
+      ...(spec.username === undefined ? {} : { username: spec.username }),
+      ...(spec.email === undefined ? {} : { email: spec.email }),
+      name: spec.name ?? 'Service account user',
+      ...(owner ? { provisionedBy: owner } : {}),
+      serviceAccount: true,
+      createdById: spec.createdById,
+    });
+  }
+
+  /** Users::DestroyService: the user, their tokens and memberships go; their tokens stop authenticating (401). */
+  deleteUser(idOrUsername: string | number): void {
+    const user = this.liveUser(idOrUsername);
+    if (!user) throw new Error(`deleteUser: no user ${String(idOrUsername)}`);
+    for (const token of [...this.tokens.values()]) {
+      if (token.userId !== user.id) continue;
+      this.tokens.delete(token.id);
+      this.tokensByValue.delete(token.value);
+      this.destroyedTokenIds.set(token.value, token.id);
+    }
+    this.namespaces.removeMemberships(user.id);
+    this.users.delete(user.id);
+  }
+
+  setUserState(idOrUsername: string | number, state: UserState): void {
+    const user = this.liveUser(idOrUsername);
+    if (!user) throw new Error(`setUserState: no user ${String(idOrUsername)}`);
+    user.state = state;
+  }
+
+  /** The bot users of a project or group, by id. */
+  botsOf(resource: ResourceRef): EmuUser[] {
+    return this.allUsers().filter(
+      (user) => user.botOf?.kind === resource.kind && user.botOf.id === resource.id,
+    );
+  }
+
+  /** The service accounts a group or project owns, by id. */
+  serviceAccountsOf(owner: ResourceRef): EmuUser[] {
+    return this.allUsers().filter(
+      (user) => user.provisionedBy?.kind === owner.kind && user.provisionedBy.id === owner.id,
+    );
+  }
+
+  /**
+   * Projects::DestroyService: the project, its CI/CD variables and its bot users (with their tokens) are
+   * destroyed (`destroy_project_bots!`), so its access tokens answer 401 "401 Unauthorized" from then on.
+   */
+  deleteProject(idOrPath: string | number): void {
+    const project = this.namespaces.deleteProject(idOrPath);
+    this.dropResource({ kind: 'project', id: project.id });
+  }
+
+  /** Groups::DestroyService: the group, its subgroups and projects, their variables and their bots' tokens. */
+  deleteGroup(idOrPath: string | number): DeletedNamespaces {
+    const deleted = this.namespaces.deleteGroup(idOrPath);
+    for (const project of deleted.projects) this.dropResource({ kind: 'project', id: project.id });
+    for (const group of deleted.groups) this.dropResource({ kind: 'group', id: group.id });
+    return deleted;
   }
 
   findUser(idOrUsername: string | number): EmuUser | undefined {
@@ -174,12 +353,58 @@ export class EmulatorState {
     });
   }
 
+  /**
+   * Issues `count` tokens of one user in one go, without a request per token: for pagination at GitLab's
+   * scale (10,000 rows and more). Returns their ids, in order.
+   */
+  issueTokens(spec: IssueTokensSpec): number[] {
+    const user = this.liveUser(spec.user);
+    if (!user) throw new Error(`issueTokens: no user ${String(spec.user)}`);
+    if (!Number.isInteger(spec.count) || spec.count < 0) throw new Error('issueTokens needs a count >= 0');
+    const nameOf = (index: number): string =>
+      typeof spec.name === 'function' ? spec.name(index) : (spec.name ?? `token-${index + 1}`);
+    const expiresAt = spec.expiresAt === undefined ? this.maxExpiryDate() : spec.expiresAt;
+    const createdAt = spec.createdAt ?? this.now().toISOString();
+    const ids: number[] = [];
+    for (let index = 0; index < spec.count; index++) {
+      const id = this.nextTokenId;
+      this.storeToken({
+        id,
+        userId: user.id,
+        name: nameOf(index),
+        description: null,
+        scopes: [...spec.scopes],
+        createdAt,
+        lastUsedAt: null,
+        expiresAt,
+        revoked: spec.revoked ?? false,
+        value: this.freshValue(),
+        familyId: id,
+        previousTokenId: null,
+        rotatedToId: null,
+        lastUsedIps: [],
+      });
+      ids.push(id);
+    }
+    return ids;
+  }
+
   findToken(id: number): EmuToken | undefined {
     return this.tokens.get(id);
   }
 
   findTokenByValue(value: string): EmuToken | undefined {
     return this.tokensByValue.get(value);
+  }
+
+  /** The id of the token with this value, also when it was destroyed with its user: for the request log. */
+  tokenIdForLog(value: string): number | undefined {
+    return this.tokensByValue.get(value)?.id ?? this.destroyedTokenIds.get(value);
+  }
+
+  /** Every token of these users, by id. */
+  tokensOfUsers(userIds: ReadonlySet<number>): EmuToken[] {
+    return this.allTokens().filter((token) => userIds.has(token.userId));
   }
 
   allTokens(): EmuToken[] {
@@ -282,6 +507,46 @@ export class EmulatorState {
   recordUserActivity(userId: number): void {
     const user = this.users.get(userId);
     if (user) user.lastActivityOn = utcDate(this.now());
+  }
+
+  private createGeneratedUser(spec: GeneratedUserSpec): EmuUser {
+    const username = spec.username ?? `${spec.usernamePrefix}_${randomBytes(16).toString('hex')}`;
+    const email = spec.email ?? `${username}@${this.noreplyDomain}`;
+    // Usernames and top-level group paths share one namespace space, as in GitLab.
+    if (this.findUser(username) || this.namespaces.findGroup(username))
+      throw new Error('Username has already been taken');
+    if (this.allUsers().some((user) => user.email.toLowerCase() === email.toLowerCase()))
+      throw new Error('Email has already been taken');
+    const id = this.claimId(undefined, this.users, 'user');
+    this.nextUserId = id + 1;
+    const user: MutableUser = {
+      id,
+      username,
+      name: spec.name,
+      email,
+      admin: false,
+      bot: true,
+      serviceAccount: spec.serviceAccount,
+      state: 'active',
+      createdAt: this.now().toISOString(),
+      createdById: spec.createdById,
+      note: null,
+      lastActivityOn: null,
+      namespaceId: this.namespaces.claimNamespaceId(),
+      botOf: spec.botOf ?? null,
+      provisionedBy: spec.provisionedBy ?? null,
+    };
+    this.users.set(id, user);
+    return { ...user };
+  }
+
+  /**
+   * What goes with a deleted project or group: its variables and its bots (with their tokens). Service
+   * accounts it provisioned are left alone: GitLab's source shows no rule for them.
+   */
+  private dropResource(resource: ResourceRef): void {
+    this.variables.dropOwner(resource);
+    for (const bot of this.botsOf(resource)) this.deleteUser(bot.id);
   }
 
   private liveUser(idOrUsername: string | number): MutableUser | undefined {

@@ -36,3 +36,28 @@ export function personalAccessTokenWithTokenEntity(
 ): Record<string, unknown> {
   return { ...personalAccessTokenEntity(state, token), token: token.value };
 }
+
+/**
+ * API::Entities::ResourceAccessToken: a project or group access token, the personal access token of its bot
+ * user plus the bot's membership. In 19.0.2 it extends PersonalAccessToken (no `last_used_ips`: the recorded
+ * create answers have none), so list, get and create share the same fields.
+ */
+export function resourceAccessTokenEntity(state: EmulatorState, token: EmuToken): Record<string, unknown> {
+  const bot = state.findUser(token.userId);
+  const resource = bot?.botOf ?? null;
+  const member = resource ? state.namespaces.directMember(resource, token.userId) : undefined;
+  return {
+    ...personalAccessTokenEntity(state, token),
+    access_level: member?.accessLevel ?? null,
+    resource_type: resource?.kind ?? 'group',
+    resource_id: resource?.id ?? null,
+  };
+}
+
+/** Create and rotate of a project or group access token. */
+export function resourceAccessTokenWithTokenEntity(
+  state: EmulatorState,
+  token: EmuToken,
+): Record<string, unknown> {
+  return { ...resourceAccessTokenEntity(state, token), token: token.value };
+}

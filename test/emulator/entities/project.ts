@@ -200,7 +200,8 @@ function ciSettings(project: EmuProject): Record<string, unknown> {
   };
 }
 
-function namespaceEntity(view: ProjectView, project: EmuProject): Record<string, unknown> {
+/** API::Entities::NamespaceBasic of a project's namespace. */
+export function namespaceEntity(view: ProjectView, project: EmuProject): Record<string, unknown> {
   const id = view.state.namespaces.namespaceIdOf(project);
   if (project.namespace.kind === 'user') {
     const owner = view.state.findUser(project.namespace.userId);
@@ -230,7 +231,7 @@ function namespaceEntity(view: ProjectView, project: EmuProject): Record<string,
 }
 
 /** `Group#full_name` style: each namespace's name, joined with " / ". */
-function nameWithNamespace(view: ProjectView, project: EmuProject): string {
+export function nameWithNamespace(view: ProjectView, project: EmuProject): string {
   const { namespaces } = view.state;
   const group = namespaces.projectGroup(project);
   const owner = project.namespace.kind === 'user' ? view.state.findUser(project.namespace.userId) : undefined;

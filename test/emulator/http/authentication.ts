@@ -3,7 +3,8 @@
  * lib/api/api_guard.rb, lib/api/helpers.rb#current_user), in the same order:
  *
  * 1. The token comes from `private_token` (query or body), the `PRIVATE-TOKEN` header, or `Authorization: Bearer`.
- *    An unknown value: 401 "401 Unauthorized".
+ *    An unknown value: 401 "401 Unauthorized"; so is a token destroyed with its user (a deleted user, or the bot
+ *    of a deleted project or group).
  * 2. Expired (checked first, AccessTokenValidationService): 401 invalid_token "Token is expired...".
  * 3. Revoked: 401 invalid_token "Token was revoked...". If the request path is a rotation
  *    (`access_tokens/(\d+|self)/rotate$`), GitLab first revokes every active token rotated from this one: the

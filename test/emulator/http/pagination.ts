@@ -1,7 +1,9 @@
 /**
- * GitLab's offset pagination (lib/gitlab/pagination/offset_header_builder.rb): `page`, `per_page` (default 20,
- * at most 100), the x-* headers and a Link header whose URLs keep every query parameter, sorted by name as Rails'
- * `to_query` writes them. Above 10,000 rows GitLab stops counting: x-total and x-total-pages are left out.
+ * GitLab's offset pagination (lib/gitlab/pagination/offset_pagination.rb, offset_header_builder.rb): `page`,
+ * `per_page` (default 20, at most 100), the x-* headers and a Link header whose URLs keep every query
+ * parameter, sorted by name as Rails' `to_query` writes them. Above 10,000 rows GitLab stops counting
+ * (Kaminari's `without_count`): x-total, x-total-pages and the `rel="last"` link are left out, while x-next-page
+ * and the prev/next/first links stay.
  */
 import type { ParamReader } from './request-params.js';
 import type { RequestContext } from './route.js';
@@ -47,11 +49,12 @@ export function paginate<T>(
   const nextPage = page < totalPages ? page + 1 : undefined;
   const prevPage = page > 1 ? page - 1 : undefined;
 
+  const counted = total <= COUNT_LIMIT;
   const links: string[] = [];
   if (prevPage !== undefined) links.push(`<${pageUrl(ctx, linkDefaults, prevPage, perPage)}>; rel="prev"`);
   if (nextPage !== undefined) links.push(`<${pageUrl(ctx, linkDefaults, nextPage, perPage)}>; rel="next"`);
   links.push(`<${pageUrl(ctx, linkDefaults, 1, perPage)}>; rel="first"`);
-  links.push(`<${pageUrl(ctx, linkDefaults, totalPages, perPage)}>; rel="last"`);
+  if (counted) links.push(`<${pageUrl(ctx, linkDefaults, totalPages, perPage)}>; rel="last"`);
 
   const headers: Record<string, string> = {
     'x-per-page': String(perPage),
@@ -60,7 +63,7 @@ export function paginate<T>(
     'x-prev-page': prevPage === undefined ? '' : String(prevPage),
     link: links.join(', '),
   };
-  if (total <= COUNT_LIMIT) {
+  if (counted) {
     headers['x-total'] = String(total);
     headers['x-total-pages'] = String(totalPages);
   }
@@ -73,8 +76,11 @@ function pageUrl(
   page: number,
   perPage: number,
 ): string {
+  const given = new Map<string, string[]>();
+  for (const [key, value] of ctx.query) given.set(key, [...(given.get(key) ?? []), value]);
+  // A value the request gives replaces the declared default, as Grape's `params` do.
   const query = new Map<string, string[]>(Object.entries(defaults).map(([key, value]) => [key, [value]]));
-  for (const [key, value] of ctx.query) query.set(key, [...(query.get(key) ?? []), value]);
+  for (const [key, values] of given) query.set(key, values);
   query.set('page', [String(page)]);
   query.set('per_page', [String(perPage)]);
   const pairs = [...query.keys()]

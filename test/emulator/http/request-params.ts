@@ -41,13 +41,19 @@ export class ParamReader {
     return items;
   }
 
-  optionalInteger(name: string, options: { exceptValues?: readonly number[] } = {}): number | undefined {
+  /** `type: Integer`, optionally with `except_values` or `values`. */
+  optionalInteger(
+    name: string,
+    options: { exceptValues?: readonly number[]; onlyValues?: readonly number[] } = {},
+  ): number | undefined {
     const value = this.present(name);
     if (value === undefined) return undefined;
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
     if (!/^[-+]?\d+$/.test(text)) return this.fail(name, 'is invalid', undefined);
     const number = Number(text);
     if (options.exceptValues?.includes(number)) return this.fail(name, 'has a value not allowed', undefined);
+    if (options.onlyValues && !options.onlyValues.includes(number))
+      return this.fail(name, 'does not have a valid value', undefined);
     return number;
   }
 

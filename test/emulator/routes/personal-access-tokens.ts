@@ -41,6 +41,7 @@ import {
   personalAccessTokenWithLastUsedIpsEntity,
   personalAccessTokenWithTokenEntity,
 } from '../entities/personal-access-token.js';
+import { groupAssociationEntity, projectAssociationEntity } from '../entities/token-associations.js';
 import { addDays, utcDate } from '../clock.js';
 import {
   apiError,
@@ -63,15 +64,13 @@ import {
   type RouteDefinition,
   type ScopeGrant,
 } from '../http/route.js';
+import { ACCESS_LEVELS } from '../namespaces.js';
 import { ALL_AVAILABLE_SCOPES } from '../scopes.js';
 import type { EmuToken, EmuUser } from '../state.js';
+import { listTokenPage, newTokenProblems, rotateToken, type NewToken } from './token-services.js';
 
-const DEFAULT_ROTATION_DAYS = 7;
-const MAX_DESCRIPTION_LENGTH = 255;
 /** POST /user/personal_access_tokens only hands out narrow tokens. */
 const SELF_SERVICE_SCOPES = ['k8s_proxy', 'self_rotate'];
-
-type TokenSort = (a: EmuToken, b: EmuToken) => number;
 
 // --- API::PersonalAccessTokens (API-wide scopes only) -------------------------------------------------------
 
@@ -90,48 +89,16 @@ function listTokens(ctx: RequestContext): Reply {
   restrictNonAdmins(ctx, caller);
   const reader = new ParamReader(ctx.params);
   const userId = reader.optionalInteger('user_id');
-  const revoked = reader.optionalBoolean('revoked');
-  const state = reader.optionalChoice('state', ['active', 'inactive'] as const);
-  const createdBefore = reader.optionalDateTime('created_before');
-  const createdAfter = reader.optionalDateTime('created_after');
-  const lastUsedBefore = reader.optionalDateTime('last_used_before');
-  const lastUsedAfter = reader.optionalDateTime('last_used_after');
-  const expiresBefore = reader.optionalDate('expires_before');
-  const expiresAfter = reader.optionalDate('expires_after');
-  const search = reader.optionalString('search');
-  const sort = reader.optionalString('sort');
-  const pageRequest = readPageRequest(reader);
-  reader.finish();
-
-  let tokens = ctx.state.allTokens();
-  if (caller.user.admin) {
+  const page = listTokenPage(ctx, reader, () => {
+    const all = ctx.state.allTokens();
+    if (!caller.user.admin) return all.filter((token) => token.userId === caller.user.id);
     if (userId !== undefined) {
       if (!ctx.state.findUser(userId)) throw notFound();
-      tokens = tokens.filter((token) => token.userId === userId);
-    } else if (reader.has('user_id')) {
-      throw notFound();
+      return all.filter((token) => token.userId === userId);
     }
-  } else {
-    tokens = tokens.filter((token) => token.userId === caller.user.id);
-  }
-
-  const isActive = (token: EmuToken) => ctx.state.isActive(token);
-  if (state === 'active') tokens = tokens.filter(isActive);
-  if (state === 'inactive') tokens = tokens.filter((token) => !isActive(token));
-  if (revoked !== undefined) tokens = tokens.filter((token) => token.revoked === revoked);
-  if (createdBefore)
-    tokens = tokens.filter((token) => Date.parse(token.createdAt) <= createdBefore.getTime());
-  if (createdAfter) tokens = tokens.filter((token) => Date.parse(token.createdAt) >= createdAfter.getTime());
-  if (lastUsedBefore) tokens = tokens.filter((token) => usedAt(token) <= lastUsedBefore.getTime());
-  if (lastUsedAfter) tokens = tokens.filter((token) => usedAt(token) >= lastUsedAfter.getTime());
-  if (expiresBefore)
-    tokens = tokens.filter((token) => token.expiresAt !== null && token.expiresAt < expiresBefore);
-  if (expiresAfter)
-    tokens = tokens.filter((token) => token.expiresAt !== null && token.expiresAt >= expiresAfter);
-  if (search !== undefined) tokens = tokens.filter((token) => matchesSearch(token.name, search));
-  tokens.sort(SORTS[sort ?? ''] ?? byId);
-
-  const page = paginate(ctx, pageRequest, tokens);
+    if (reader.has('user_id')) throw notFound();
+    return all;
+  });
   const body = page.items.map((token) => personalAccessTokenWithLastUsedIpsEntity(ctx.state, token));
   return json(200, body, page.headers);
 }
@@ -183,15 +150,46 @@ function showSelf(ctx: RequestContext): Reply {
   return json(200, personalAccessTokenWithLastUsedIpsEntity(ctx.state, callerOf(ctx).token));
 }
 
-/** The emulator has no groups or projects yet, so a token reaches none. */
+/**
+ * `GET /personal_access_tokens/self/associations` (17.4+): the groups (GroupsFinder) and projects
+ * (ProjectsFinder) the token's user can see: administrators everything, others their memberships (inherited
+ * ones included) and public or internal ones; `min_access_level` keeps only those where the user has at least
+ * that level. Both lists are paginated with the same page; the headers describe the projects.
+ */
 function selfAssociations(ctx: RequestContext): Reply {
-  callerOf(ctx);
+  const { user } = callerOf(ctx);
   const reader = new ParamReader(ctx.params);
-  reader.optionalInteger('min_access_level');
+  const min = reader.optionalInteger('min_access_level', {
+    onlyValues: Object.values(ACCESS_LEVELS),
+  });
   const pageRequest = readPageRequest(reader);
   reader.finish();
-  const projects = paginate(ctx, pageRequest, []);
-  return json(200, { groups: [], projects: projects.items }, projects.headers);
+  const { namespaces } = ctx.state;
+  const groups = namespaces
+    .allGroups()
+    .filter((group) =>
+      min === undefined
+        ? user.admin || group.visibility !== 'private' || namespaces.groupAccess(user, group) > 0
+        : namespaces.groupAccess(user, group) >= min,
+    );
+  const projects = namespaces
+    .allProjects()
+    .filter((project) =>
+      min === undefined
+        ? namespaces.canReadProject(user, project)
+        : namespaces.projectAccess(user, project) >= min,
+    );
+  const view = { state: ctx.state, baseUrl: ctx.baseUrl, viewer: user };
+  const groupPage = paginate(ctx, pageRequest, groups);
+  const projectPage = paginate(ctx, pageRequest, projects);
+  return json(
+    200,
+    {
+      groups: groupPage.items.map((group) => groupAssociationEntity(view, group)),
+      projects: projectPage.items.map((project) => projectAssociationEntity(view, project)),
+    },
+    projectPage.headers,
+  );
 }
 
 function revokeSelf(ctx: RequestContext): Reply {
@@ -230,18 +228,11 @@ function createForCaller(ctx: RequestContext): Reply {
   return create(ctx, caller.user, request);
 }
 
-interface CreateRequest {
-  readonly name: string;
-  readonly scopes: string[];
-  readonly description: string | undefined;
-  readonly expiresAt: string | undefined;
-}
-
 function readCreateRequest(
   reader: ParamReader,
   allowedScopes: readonly string[],
   defaultExpiry: string | undefined,
-): CreateRequest {
+): NewToken {
   return {
     name: reader.requiredString('name'),
     scopes: reader.requiredStringArray('scopes', allowedScopes),
@@ -251,27 +242,15 @@ function readCreateRequest(
 }
 
 /** PersonalAccessTokens::CreateService plus the model's validations; failures answer 422. */
-function create(ctx: RequestContext, target: EmuUser, request: CreateRequest): Reply {
-  const maxExpiry = ctx.state.maxExpiryDate();
-  const problems: string[] = [];
-  if (request.name.trim() === '') problems.push("Name can't be blank");
-  if (request.scopes.length === 0) problems.push("Scopes can't be blank");
-  if ((request.description ?? '').length > MAX_DESCRIPTION_LENGTH) {
-    problems.push(`Description is too long (maximum is ${MAX_DESCRIPTION_LENGTH} characters)`);
-  }
-  if (request.expiresAt !== undefined && request.expiresAt > maxExpiry) {
-    problems.push(`Expiration date must be before ${maxExpiry}`);
-  }
-  if (request.scopes.includes('sudo') && !target.admin)
-    problems.push('Sudo can only be enabled for administrators');
+function create(ctx: RequestContext, target: EmuUser, request: NewToken): Reply {
+  const problems = newTokenProblems(ctx.state, request, target.admin);
   if (problems.length > 0) throw apiError(422, toSentence(problems));
-
   const token = ctx.state.issueToken({
     user: target.id,
     name: request.name,
     scopes: request.scopes,
     description: request.description ?? null,
-    expiresAt: request.expiresAt ?? maxExpiry,
+    expiresAt: request.expiresAt ?? ctx.state.maxExpiryDate(),
   });
   return json(201, personalAccessTokenWithTokenEntity(ctx.state, token));
 }
@@ -280,12 +259,7 @@ function create(ctx: RequestContext, target: EmuUser, request: CreateRequest): R
 
 /** PersonalAccessTokens::RotateService. */
 function rotate(ctx: RequestContext, token: EmuToken, requestedExpiry: string | undefined): Reply {
-  if (token.revoked) throw badRequest('Token already revoked');
-  const expiresAt = requestedExpiry ?? addDays(utcDate(ctx.clock.now()), DEFAULT_ROTATION_DAYS);
-  const maxExpiry = ctx.state.maxExpiryDate();
-  if (expiresAt > maxExpiry) throw badRequest(`Expiration date must be before ${maxExpiry}`);
-  const successor = ctx.state.rotate(token.id, expiresAt);
-  return json(200, personalAccessTokenWithTokenEntity(ctx.state, successor));
+  return json(200, personalAccessTokenWithTokenEntity(ctx.state, rotateToken(ctx, token, requestedExpiry)));
 }
 
 /** PersonalAccessTokens::RevokeService: owner or admin; revoking twice is fine. */
@@ -294,52 +268,6 @@ function revoke(ctx: RequestContext, caller: Caller, token: EmuToken): Reply {
   ctx.state.revoke(token.id);
   return noContent();
 }
-
-/** NaN for a token never used: SQL's NULL, which no `<=` or `>=` comparison matches. */
-function usedAt(token: EmuToken): number {
-  return token.lastUsedAt === null ? NaN : Date.parse(token.lastUsedAt);
-}
-
-/**
- * `fuzzy_search(query, [:name])` (Gitlab::SQL::Pattern): queries of 3+ characters match words as
- * case-insensitive substrings; shorter ones must equal the name, ignoring case.
- */
-function matchesSearch(name: string, query: string): boolean {
-  const haystack = name.toLowerCase();
-  const needle = query.toLowerCase();
-  if (needle.length < 3) return haystack === needle;
-  const words = needle.split(/\s+/).filter((word) => word.length >= 3);
-  return words.length === 0 ? haystack.includes(needle) : words.every((word) => haystack.includes(word));
-}
-
-const byId: TokenSort = (a, b) => a.id - b.id;
-
-/** Postgres order: nulls last ascending, first descending; ties by id in the same direction. */
-function by(key: (token: EmuToken) => string | null, direction: 1 | -1): TokenSort {
-  return (a, b) => {
-    const left = key(a);
-    const right = key(b);
-    if (left !== right) {
-      if (left === null) return direction;
-      if (right === null) return -direction;
-      return left < right ? -direction : direction;
-    }
-    return (a.id - b.id) * direction;
-  };
-}
-
-const SORTS: Record<string, TokenSort> = {
-  id_asc: byId,
-  id_desc: (a, b) => b.id - a.id,
-  name_asc: by((token) => token.name, 1),
-  name_desc: by((token) => token.name, -1),
-  created_asc: by((token) => token.createdAt, 1),
-  created_desc: by((token) => token.createdAt, -1),
-  expires_asc: by((token) => token.expiresAt, 1),
-  expires_desc: by((token) => token.expiresAt, -1),
-  last_used_asc: by((token) => token.lastUsedAt, 1),
-  last_used_desc: by((token) => token.lastUsedAt, -1),
-};
 
 const API_ONLY: readonly ScopeGrant[] = [];
 const SELF_ROTATION_SCOPES: readonly ScopeGrant[] = [{ name: 'api' }, { name: 'self_rotate' }];

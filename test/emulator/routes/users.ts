@@ -10,10 +10,17 @@ import {
   userPublicEntity,
   userWithAdminEntity,
 } from '../entities/user.js';
-import { notFound } from '../http/gitlab-errors.js';
+import { forbidden, notFound } from '../http/gitlab-errors.js';
 import { paginate, readPageRequest } from '../http/pagination.js';
 import { ParamReader } from '../http/request-params.js';
-import { callerOf, json, type RequestContext, type RouteDefinition, type ScopeGrant } from '../http/route.js';
+import {
+  callerOf,
+  json,
+  noContent,
+  type RequestContext,
+  type RouteDefinition,
+  type ScopeGrant,
+} from '../http/route.js';
 import type { EmuUser } from '../state.js';
 
 const scopes: readonly ScopeGrant[] = [{ name: 'read_user', readOnly: true }];
@@ -90,8 +97,21 @@ function showUser(ctx: RequestContext) {
   return json(200, body);
 }
 
+/**
+ * `DELETE /users/:id` (administrators): 403 "403 Forbidden" for others, 404 "404 User Not Found", else 204. GitLab
+ * deletes in the background (DeleteUserWorker); the emulator deletes at once, with the user's tokens.
+ */
+function deleteUser(ctx: RequestContext) {
+  if (!callerOf(ctx).user.admin) throw forbidden();
+  const user = ctx.state.findUser(ctx.pathParams['id'] ?? '');
+  if (!user) throw notFound('User');
+  ctx.state.deleteUser(user.id);
+  return noContent();
+}
+
 export const userRoutes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/api/v4/user', auth: 'required', scopes, handle: currentUser },
   { method: 'GET', path: '/api/v4/users', auth: 'optional', scopes, handle: listUsers },
   { method: 'GET', path: '/api/v4/users/:id', auth: 'optional', scopes, handle: showUser },
+  { method: 'DELETE', path: '/api/v4/users/:id', auth: 'required', scopes: [], handle: deleteUser },
 ];
