@@ -177,9 +177,8 @@ export async function readSelf(context: OperationContext, owner: ResolvedOwner):
     () => tokenKindOf(owner).read(context.api.client, owner, 'self'),
     owner.kind === 'project' || owner.kind === 'group'
       ? {
-          404: `The credential (gitlab-token) is not an access token of ${owner.label}: check token-kind and ${owner.kind}, or use a token of that ${owner.kind}.`,
-          401: `GitLab did not accept the credential (gitlab-token) as an access token of ${owner.label}: check that it is a valid, unexpired token of that ${owner.kind} (a bot token of a deleted ${owner.kind}, or whose bot user is blocked, no longer works).`,
-          405: `The credential (gitlab-token) is not a ${owner.kind} access token: check token-kind.`,
+          401: `GitLab did not accept the credential (gitlab-token): check that it is a valid, unexpired token (a ${owner.kind} access token stops working when its ${owner.kind} is deleted).`,
+          403: `GitLab refused the credential (gitlab-token): its bot user may be blocked. Ask an administrator, or create a new ${owner.kind} access token.`,
         }
       : {},
   );

@@ -5,7 +5,7 @@
  * user, and a token rotates itself through `…/access_tokens/self/rotate` (scope api or self_rotate).
  */
 import { pathSegment } from '../gitlab/gitlab-client.js';
-import type { NamespaceRef } from './access-token.js';
+import type { NamespaceRef, TokenResource } from './access-token.js';
 import { BOT_REFUSED_SCOPES } from './scopes.js';
 import {
   matchesSearch,
@@ -17,6 +17,12 @@ import {
 } from './token-kind.js';
 
 type ResourceOwner = Extract<ResolvedOwner, { kind: 'project' | 'group' }>;
+
+/** The resource when its id is known (a full path is not an id). */
+function resourceOf(owner: ResourceOwner): TokenResource | undefined {
+  const ref = owner.kind === 'project' ? owner.project : owner.group;
+  return typeof ref === 'number' ? { kind: owner.kind, id: ref } : undefined;
+}
 
 function base(owner: ResourceOwner): string {
   const ref: NamespaceRef = owner.kind === 'project' ? owner.project : owner.group;
@@ -32,10 +38,13 @@ export function resourceAccessTokens(kind: 'project' | 'group'): TokenKindModule
     managers: `${role}, or an administrator`,
 
     async read(client, owner, id) {
-      return toAccessToken(
-        kind,
-        await client.get<RawToken>(`${base(owner)}/${id === 'self' ? 'self' : pathSegment(id)}`),
-      );
+      if (id === 'self') {
+        // Only the rotate route of a resource takes `self` (lib/api/resource_access_tokens.rb); a bot token reads
+        // itself as the personal access token it is underneath.
+        const raw = await client.get<RawToken>('personal_access_tokens/self');
+        return toAccessToken(kind, raw, resourceOf(owner));
+      }
+      return toAccessToken(kind, await client.get<RawToken>(`${base(owner)}/${pathSegment(id)}`));
     },
 
     async list(client, owner, filter) {
@@ -67,7 +76,10 @@ export function resourceAccessTokens(kind: 'project' | 'group'): TokenKindModule
     },
 
     async revoke(client, owner, id) {
-      await client.delete(`${base(owner)}/${id === 'self' ? 'self' : pathSegment(id)}`);
+      // As for reading: `self` is revoked through the personal endpoint, which every bot token answers.
+      await client.delete(
+        id === 'self' ? 'personal_access_tokens/self' : `${base(owner)}/${pathSegment(id)}`,
+      );
     },
 
     refusedScopes(scopes) {
