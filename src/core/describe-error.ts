@@ -2,6 +2,7 @@
  * GitLab answers turned into sentences a user can act on: what failed, on which instance, what GitLab said, what to
  * do. Built from status, endpoint and GitLab's own text only; never from request headers or bodies.
  */
+import { tlsProblemOf } from './gitlab/http-transport-error.js';
 import { GitlabHttpError, GitlabNetworkError, GitlabRedirectError, gitlabText } from './gitlab-request.js';
 
 export type AdviceKey = number | 'revoked' | 'expired' | 'scope' | 'network';
@@ -144,13 +145,16 @@ function tlsAdvice(error: GitlabNetworkError): string {
 }
 
 function proxyAdvice(error: GitlabNetworkError): string {
-  const proxy = error.failure.proxy ? `The proxy ${error.failure.proxy}` : 'The proxy';
+  const proxy = error.failure.proxy ? `the proxy ${error.failure.proxy}` : 'the proxy';
   const bypass = "add GitLab's host to NO_PROXY if this machine reaches it directly";
   if (error.failure.proxyStatus === 407) {
     return `${proxy} answered 407: it requires authentication and did not accept this request. Put the proxy's user name and password into the proxy URL (HTTPS_PROXY=http://user:password@host:port, URL-encoded, from a masked variable), or ${bypass}.`;
   }
   if (error.failure.proxyStatus !== undefined) {
     return `${proxy} refused to connect to GitLab (it answered ${error.failure.proxyStatus}). Check that GitLab's host is allowed through the proxy, or ${bypass}.`;
+  }
+  if (error.failure.proxy?.startsWith('https:') && tlsProblemOf(error.detail) === 'not-tls') {
+    return `${proxy} does not speak TLS (${error.detail}): write its URL with http:// in HTTPS_PROXY (or HTTP_PROXY, ALL_PROXY); the connection to GitLab is still encrypted through the tunnel.`;
   }
   return `${proxy} could not be used (${error.detail}). Check HTTPS_PROXY, HTTP_PROXY and ALL_PROXY (either case): the proxy must be reachable from this machine; or ${bypass}.`;
 }

@@ -18,7 +18,7 @@
 import http, { type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { HttpTransportError, showableUrl, tlsProblemOf } from './http-transport-error.js';
-import { createProxyAgent, proxyFor, type ProxyRoute } from './proxy.js';
+import { CONNECT_SIGNAL, createProxyAgent, proxyFor, type ProxyRoute } from './proxy.js';
 
 export interface HttpRequest {
   /** Upper case: GET, POST, PUT, DELETE ... */
@@ -108,7 +108,14 @@ function exchange(request: HttpRequest, agent: Agent, proxy: ProxyRoute | undefi
       headers['content-length'] = String(Buffer.byteLength(request.body));
     }
     const client = request.url.protocol === 'https:' ? https : http;
-    const req: ClientRequest = client.request(request.url, { method: request.method, headers, agent });
+    // Ends a connection to a proxy that is still being opened, which the request itself cannot reach.
+    const abort = new AbortController();
+    const req: ClientRequest = client.request(request.url, {
+      method: request.method,
+      headers,
+      agent,
+      ...(proxy ? { [CONNECT_SIGNAL]: abort.signal } : {}),
+    });
     const via = proxy ? { proxy: proxy.shown } : {};
     let settled = false;
     // Through a proxy, a failure before the proxy has opened the way is the proxy's.
@@ -120,6 +127,7 @@ function exchange(request: HttpRequest, agent: Agent, proxy: ProxyRoute | undefi
       settled = true;
       clearTimeout(timer);
       req.destroy();
+      abort.abort();
       reject(error);
     };
     const succeed = (response: HttpResponse) => {
@@ -201,7 +209,7 @@ function classifyError(
   const tlsProblem = code === undefined ? undefined : tlsProblemOf(code);
   if (!proxyOpened) {
     return new HttpTransportError('proxy', {
-      detail: `could not reach the proxy (${code ?? 'connection failed'})`,
+      detail: code ?? 'connection failed',
       ...(code ? { code } : {}),
       ...via,
     });

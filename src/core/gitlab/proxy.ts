@@ -1,11 +1,16 @@
 /**
  * Which proxy, if any, a request goes through: `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY`, upper or
- * lower case, decided by proxy-from-env (the rules of curl and wget: `*`, host names, `.domain` or `*.domain`
- * suffixes, `host:port`). The libraries are imported only when a proxy variable is set, so that a run without a
- * proxy never loads them.
+ * lower case (lower case wins), decided by proxy-from-env with NO_PROXY read as curl reads it: `*`, host names that
+ * also cover their subdomains, `.domain` or `*.domain` suffixes, `host:port`, IP addresses (IPv6 with or without
+ * brackets). As with curl, a loopback host goes through the proxy unless NO_PROXY names it (`localhost,127.0.0.1`).
+ * The libraries are imported only when a proxy variable is set, so that a run without a proxy never loads them.
  */
 import type { Agent } from 'node:http';
+import { isIPv4, isIPv6 } from 'node:net';
 import { HttpTransportError, showableUrl } from './http-transport-error.js';
+
+/** The request option that carries a request's AbortSignal to the proxy agents (see proxy-agents.ts). */
+export const CONNECT_SIGNAL = 'connectSignal';
 
 /** Every variable proxy-from-env reads for http and https URLs, in both cases it accepts. */
 const PROXY_VARIABLES = ['https_proxy', 'http_proxy', 'all_proxy'].flatMap((name) => [
@@ -58,13 +63,23 @@ export async function proxyFor(target: URL, env: NodeJS.ProcessEnv): Promise<Pro
 }
 
 /**
- * proxy-from-env reads `process.env` and takes no environment of its own; lend it ours for the one synchronous
- * call, so that the transport honours exactly the environment it was given.
+ * proxy-from-env reads `process.env` and takes no environment of its own; lend it ours (in curl's reading, see
+ * below) for the one synchronous call, so that the transport honours exactly the environment it was given.
  */
 function withEnvironment<T>(env: NodeJS.ProcessEnv, decide: () => T): T {
-  if (env === process.env) return decide();
+  const lent: NodeJS.ProcessEnv = { ...env };
+  // curl and Go take a proxy without a scheme as http://; proxy-from-env would take the target's (TLS to the proxy).
+  for (const name of PROXY_VARIABLES) {
+    const value = lent[name];
+    if (value && !value.includes('://')) lent[name] = `http://${value}`;
+  }
+  const noProxy = env.no_proxy || env.NO_PROXY;
+  if (noProxy) {
+    lent.no_proxy = curlNoProxy(noProxy);
+    delete lent.NO_PROXY;
+  }
   const own = process.env;
-  process.env = env;
+  process.env = lent;
   try {
     return decide();
   } finally {
@@ -72,6 +87,28 @@ function withEnvironment<T>(env: NodeJS.ProcessEnv, decide: () => T): T {
   }
 }
 
+/**
+ * NO_PROXY as curl (and Go, which the GitLab runner is written in) read it, rewritten into proxy-from-env's
+ * stricter syntax: a plain domain also covers its subdomains (`example.com` matches `www.example.com`), and an IPv6
+ * address may be written without brackets (`::1`).
+ */
+export function curlNoProxy(value: string): string {
+  const entries: string[] = [];
+  for (const raw of value.split(/[\s,]+/)) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    if (isIPv6(entry)) {
+      entries.push(`[${entry}]`);
+    } else if (entry === '*' || entry.startsWith('.') || entry.startsWith('*') || entry.startsWith('[')) {
+      entries.push(entry);
+    } else {
+      const host = entry.replace(/:\d+$/, '');
+      entries.push(entry);
+      if (!isIPv4(host)) entries.push(`.${entry}`);
+    }
+  }
+  return entries.join(',');
+}
 /**
  * An agent that sends requests for `targetProtocol` URLs through `proxy`: a CONNECT tunnel for https, absolute-URL
  * requests for http. `keepAlive` false gives every request a connection of its own.
