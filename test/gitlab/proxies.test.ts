@@ -9,6 +9,8 @@ import { createHttpTransport, type HttpResponse } from '../../src/core/gitlab/ht
 import { HttpTransportError } from '../../src/core/gitlab/http-transport-error.js';
 import { curlNoProxy, proxyFor } from '../../src/core/gitlab/proxy.js';
 import { GitlabNetworkError } from '../../src/core/gitlab-request.js';
+import { startEmulator } from '../emulator/index.js';
+import { runCli } from '../support/run-dist.js';
 import {
   startForwardProxy,
   startRecordingServer,
@@ -238,5 +240,31 @@ describe('failures that are the proxy', () => {
     });
     expect(JSON.stringify(failure)).not.toContain('pr0xy-pass');
     expect(server.requests).toEqual([]);
+  });
+});
+
+describe('the built CLI through a forward proxy', () => {
+  it('reaches GitLab through HTTP_PROXY and, with DEBUG=*, logs neither the credential nor the proxy password', async () => {
+    proxy = await startForwardProxy({ user: 'build', password: 'pr0xy-pass' });
+    const gitlab = await startEmulator();
+    try {
+      gitlab.addUser({ username: 'svc-ci', serviceAccount: true });
+      const { token, id } = gitlab.issueToken({ user: 'svc-ci', name: 'ci', scopes: ['read_api'] });
+      const run = await runCli(['get', '--gitlab-url', gitlab.url], {
+        GITLAB_TOKEN: token,
+        HTTP_PROXY: `http://build:pr0xy-pass@127.0.0.1:${proxy.port}`,
+        // http-proxy-agent would log the whole request, PRIVATE-TOKEN header included.
+        DEBUG: '*',
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.json).toMatchObject({ 'token-id': id });
+      expect(proxy.asked).toEqual([`GET ${gitlab.url}/api/v4/personal_access_tokens/self`]);
+      const written = `${run.stdout}${run.stderr}`;
+      for (const secret of [token, 'pr0xy-pass', Buffer.from('build:pr0xy-pass').toString('base64')]) {
+        expect(written).not.toContain(secret);
+      }
+    } finally {
+      await gitlab.close();
+    }
   });
 });
