@@ -41,10 +41,13 @@ export function describeGitlabError(error: unknown, context: ErrorContext): stri
     const advice =
       context.advice?.network ??
       `Check gitlab-url (${context.instanceUrl}), DNS, proxies and firewalls between this runner and GitLab, then run again.`;
+    // A broken or non-JSON answer did reach something: say so rather than "could not reach".
     const what =
       error.reason === 'timeout'
         ? `got no answer in time${through}`
-        : `could not reach GitLab${through} (${error.detail})`;
+        : error.detail.startsWith('the answer')
+          ? `got an answer it could not use${through} (${error.detail})`
+          : `could not reach GitLab${through} (${error.detail})`;
     return `${context.doing} on ${context.instanceUrl} ${what}. ${advice}`;
   }
   if (!(error instanceof GitlabHttpError)) {

@@ -6,6 +6,7 @@
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describeGitlabError } from '../../src/core/describe-error.js';
 import { createGitlabApi } from '../../src/core/gitlab-api.js';
 import {
   createHttpTransport,
@@ -184,6 +185,9 @@ describe('through the GitLab client', () => {
       expect(failure).toBeInstanceOf(GitlabNetworkError);
       expect(failure).toMatchObject({ reason: 'connection', detail });
       expect(postOutcome(failure)).toBe('unknown');
+      expect(
+        describeGitlabError(failure, { doing: 'Rotating token self', instanceUrl: gitlab.url }),
+      ).toContain(`Rotating token self on ${gitlab.url} got an answer it could not use (${detail})`);
       expect(`${(failure as Error).message} ${JSON.stringify(failure)}`).not.toContain(NEW_TOKEN);
       expect(gitlab.requests).toHaveLength(1);
     },

@@ -92,7 +92,13 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     },
     close() {
       closed = true;
-      for (const agent of agents.values()) void agent.then((created) => created.destroy());
+      for (const agent of agents.values()) {
+        void agent.then(
+          (created) => created.destroy(),
+          // An agent that could not be made has nothing to end; its error was reported by the send that asked.
+          () => undefined,
+        );
+      }
       agents.clear();
     },
   };
