@@ -7,6 +7,8 @@
  */
 import type { Logger } from '../logger.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../retry-policy.js';
+import { createHttpTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
+import { HttpTransportError, showableUrl, type TlsProblem } from './http-transport-error.js';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -41,16 +43,52 @@ export class GitlabHttpError extends Error {
   }
 }
 
-/** The request may or may not have reached GitLab: no status came back. */
+/**
+ * No status from GitLab came back. `timeout` and `connection`: the request may or may not have reached GitLab (an
+ * answer that broke off or was not JSON counts as lost). `tls` and `proxy`: it did not reach GitLab; the details say
+ * what to fix.
+ */
 export class GitlabNetworkError extends Error {
   override readonly name = 'GitlabNetworkError';
   constructor(
     readonly method: string,
     readonly endpoint: string,
-    readonly reason: 'timeout' | 'connection',
+    readonly reason: 'timeout' | 'connection' | 'tls' | 'proxy',
     readonly detail: string,
+    readonly failure: NetworkFailureDetails = {},
   ) {
     super(`${method} ${endpoint} got no answer (${reason}: ${detail})`);
+  }
+}
+
+export interface NetworkFailureDetails {
+  /** `tls`: what is wrong with GitLab's certificate. */
+  readonly tlsProblem?: TlsProblem;
+  /** The proxy in the way, as `http://host:port` (never its credentials). */
+  readonly proxy?: string;
+  /** `proxy`: what the proxy answered (407 wants credentials). */
+  readonly proxyStatus?: number;
+}
+
+/**
+ * GitLab's API never redirects: a 3xx comes from something in front of it (http:// to https://, a path prefix such
+ * as /gitlab, a moved host, a sign-in page). It is never followed, since that would send the credential, or a new
+ * token in a variable write, wherever the Location points. `location` and `requested` are origin and path only.
+ */
+export class GitlabRedirectError extends Error {
+  override readonly name = 'GitlabRedirectError';
+  constructor(
+    readonly method: string,
+    readonly endpoint: string,
+    readonly status: number,
+    /** Where the request went. */
+    readonly requested: string,
+    /** Where the answer pointed; undefined when it named no usable Location. */
+    readonly location: string | undefined,
+  ) {
+    super(
+      `${method} ${endpoint} answered ${status}, a redirect to ${location ?? 'an unnamed location'}, which was not followed`,
+    );
   }
 }
 
@@ -70,6 +108,24 @@ export interface RequestEnvironment {
   readonly log: Logger;
   /** Called with every `Date` header GitLab sends, so expiry can follow GitLab's clock instead of ours. */
   readonly onServerDate?: (date: Date) => void;
+  /**
+   * Sends the requests; by default one node:http(s) transport per environment (so per run), reading proxy
+   * settings from `process.env`.
+   */
+  readonly transport?: HttpTransport;
+}
+
+/** Every client made with the same environment (a run's, its `withCredential` clients too) shares connections. */
+const defaultTransports = new WeakMap<RequestEnvironment, HttpTransport>();
+
+function transportOf(env: RequestEnvironment): HttpTransport {
+  if (env.transport) return env.transport;
+  let transport = defaultTransports.get(env);
+  if (!transport) {
+    transport = createHttpTransport({ env: process.env });
+    defaultTransports.set(env, transport);
+  }
+  return transport;
 }
 
 /** The subset of gitbeaker's request options this handler reads. */
@@ -96,6 +152,7 @@ function describeEndpoint(url: URL): string {
 export type RequestHandler = ReturnType<typeof createRequestHandler>;
 
 export function createRequestHandler(env: RequestEnvironment) {
+  const transport = transportOf(env);
   return async function handleRequest(
     endpoint: string,
     options: GitbeakerRequestOptions,
@@ -110,35 +167,45 @@ export function createRequestHandler(env: RequestEnvironment) {
 
     for (let attempt = 1; ; attempt += 1) {
       const attemptStarted = env.nowMs();
-      let response: Response;
+      let response: HttpResponse;
       let parsed: GitbeakerResponse | undefined;
       try {
-        response = await fetch(url, {
+        response = await transport.send({
           method,
-          headers: options.headers,
-          body: options.body ?? null,
+          url,
+          headers: options.headers ?? {},
+          ...(options.body === undefined || options.body === null ? {} : { body: requestBody(options.body) }),
           // A change may take GitLab longer than a read; giving up early turns a success into an unknown outcome.
-          signal: AbortSignal.timeout(env.policy.attemptTimeoutMs * (retryable ? 1 : 2)),
+          timeoutMs: env.policy.attemptTimeoutMs * (retryable ? 1 : 2),
         });
-        // A 2xx whose body breaks off or is not JSON is an answer lost, not a refusal: the change may have happened.
-        // Read it here, so that it fails like a lost connection (and never carries the body's text).
-        if (response.ok) parsed = await parseResponse(response);
+        // A 2xx whose body is not JSON is an answer lost, not a refusal: the change may have happened. It fails like
+        // a lost connection (and never carries the body's text).
+        if (response.status >= 200 && response.status < 300) parsed = parseResponse(response);
       } catch (error) {
-        const failure = toNetworkError(method, shownEndpoint, error);
-        env.log.debug(`${method} ${shownEndpoint}${url.search} -> no answer (${failure.reason})`);
-        const decision = retryable
-          ? decideRetry(
-              env.policy,
-              env,
-              { attempt, startedMs: started, retryAfterSeconds: undefined },
-              'GitLab',
-            )
-          : undefined;
+        const failure = toGitlabError(method, url, shownEndpoint, error);
+        env.log.debug(
+          `${method} ${shownEndpoint}${url.search} -> ${failure instanceof GitlabRedirectError ? failure.status : 'no answer'} (${failure instanceof GitlabRedirectError ? 'redirect, not followed' : failure.reason})`,
+        );
+        // Redirects, certificates and proxy refusals answer the same way every time.
+        const transient =
+          failure instanceof GitlabNetworkError &&
+          (failure.reason === 'timeout' ||
+            failure.reason === 'connection' ||
+            (failure.reason === 'proxy' && (failure.failure.proxyStatus ?? 500) >= 500));
+        const decision =
+          retryable && transient
+            ? decideRetry(
+                env.policy,
+                env,
+                { attempt, startedMs: started, retryAfterSeconds: undefined },
+                'GitLab',
+              )
+            : undefined;
         if (decision === undefined || 'giveUp' in decision) throw failure;
         await env.sleep(decision.waitMs);
         continue;
       }
-      const serverDate = response.headers.get('date');
+      const serverDate = response.headers.date;
       if (serverDate && env.onServerDate) {
         const parsed = new Date(serverDate);
         if (!Number.isNaN(parsed.getTime())) env.onServerDate(parsed);
@@ -148,8 +215,8 @@ export function createRequestHandler(env: RequestEnvironment) {
       );
       if (parsed) return parsed;
 
-      const answer = await readAnswer(response);
-      const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), serverDate);
+      const answer = readAnswer(response);
+      const retryAfterSeconds = parseRetryAfter(response.headers['retry-after'], serverDate);
       if (retryable && RETRYABLE_STATUSES.has(response.status)) {
         const decision = decideRetry(
           env.policy,
@@ -176,30 +243,50 @@ export function createRequestHandler(env: RequestEnvironment) {
   };
 }
 
-function toNetworkError(method: string, endpoint: string, error: unknown): GitlabNetworkError {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new GitlabNetworkError(method, endpoint, 'timeout', 'no answer in time');
+/** gitbeaker sends JSON text; FormData (file uploads) is never used here and node:http cannot send it. */
+function requestBody(body: string | FormData): string {
+  if (typeof body !== 'string') throw new TypeError('Only text request bodies can be sent to GitLab');
+  return body;
+}
+
+function toGitlabError(
+  method: string,
+  url: URL,
+  endpoint: string,
+  error: unknown,
+): GitlabNetworkError | GitlabRedirectError {
+  if (error instanceof HttpTransportError) {
+    if (error.reason === 'redirect') {
+      return new GitlabRedirectError(method, endpoint, error.status ?? 0, showableUrl(url), error.location);
+    }
+    const { tlsProblem, proxy, proxyStatus } = error;
+    return new GitlabNetworkError(method, endpoint, error.reason, error.detail, {
+      ...(tlsProblem ? { tlsProblem } : {}),
+      ...(proxy ? { proxy } : {}),
+      ...(proxyStatus ? { proxyStatus } : {}),
+    });
   }
   if (error instanceof SyntaxError) {
     // Its message quotes the body, which may hold a new token: never pass it on.
     return new GitlabNetworkError(method, endpoint, 'connection', 'the answer could not be read');
   }
-  // fetch wraps the socket error in `cause`; keep only its code, never the object.
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const detail =
-    typeof cause?.code === 'string'
-      ? cause.code
-      : typeof cause?.message === 'string' && cause.message !== ''
-        ? cause.message.slice(0, 120)
-        : 'connection failed';
-  return new GitlabNetworkError(method, endpoint, 'connection', detail);
+  if (error instanceof UnreadableAnswer)
+    return new GitlabNetworkError(method, endpoint, 'connection', error.message);
+  // Anything else is a defect of ours; its message may quote what it was given, so only its name is kept.
+  return new GitlabNetworkError(
+    method,
+    endpoint,
+    'connection',
+    `request failed (${error instanceof Error ? error.name : 'unknown error'})`,
+  );
 }
 
-async function readAnswer(response: Response): Promise<GitlabAnswer> {
-  const text = await response.text().catch(() => '');
-  if (!(response.headers.get('content-type') ?? '').includes('json')) {
+/** A 2xx whose body is not JSON: a page from something in front of GitLab, or an answer cut short. */
+class UnreadableAnswer extends Error {}
+
+function readAnswer(response: HttpResponse): GitlabAnswer {
+  const text = response.body;
+  if (!(response.headers['content-type'] ?? '').includes('json')) {
     return text.trim() === '' ? {} : { message: text.trim().slice(0, 300) };
   }
   try {
@@ -233,12 +320,16 @@ function flattenValidationMessage(message: unknown): string {
     .join('; ');
 }
 
-async function parseResponse(response: Response): Promise<GitbeakerResponse> {
-  const headers = Object.fromEntries(response.headers.entries());
+function parseResponse(response: HttpResponse): GitbeakerResponse {
+  const headers = { ...response.headers };
   if (response.status === 204) return { body: null, headers, status: response.status };
-  const contentType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-  const text = await response.text();
-  let body: unknown = text;
-  if (contentType === 'application/json') body = text === '' ? {} : (JSON.parse(text) as unknown);
-  return { body, headers, status: response.status };
+  const contentType = (response.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+  const text = response.body;
+  if (text.trim() === '')
+    return { body: contentType === 'application/json' ? {} : text, headers, status: response.status };
+  if (!contentType.includes('json')) {
+    // GitLab's API answers JSON; an HTML page with 200 is a proxy or sign-in page, not GitLab's answer.
+    throw new UnreadableAnswer(`the answer was not JSON (${contentType || 'no content type'})`);
+  }
+  return { body: JSON.parse(text) as unknown, headers, status: response.status };
 }
