@@ -57,11 +57,21 @@ async function handleRotateFailure(
   error: unknown,
 ): Promise<NewAccessToken> {
   const { api, log } = context;
+  const status = httpStatus(error);
+  const explained =
+    error instanceof GitlabHttpError
+      ? tokenKindOf(plan.owner).explainRefusal(
+          plan.owner,
+          { action: 'rotate', id: plan.viaSelfEndpoint ? 'self' : plan.target.id, token: plan.target },
+          error.status,
+          gitlabText(error.answer),
+        )
+      : undefined;
   const description = describeGitlabError(error, {
     doing: `Rotating ${plan.label}`,
     instanceUrl: api.instanceUrl,
+    ...(explained !== undefined && status !== undefined ? { advice: { [status]: explained } } : {}),
   });
-  const status = httpStatus(error);
   if (postOutcome(error) === 'refused') {
     const alreadyRevoked =
       error instanceof GitlabHttpError && status === 400 && /revoked/i.test(gitlabText(error.answer));

@@ -6,6 +6,7 @@
  * `self` endpoints. On GitLab.com nobody has an administrator's token: these endpoints are the only way.
  */
 import { pathSegment } from '../gitlab/gitlab-client.js';
+import { NOT_AN_ACCESS_TOKEN } from './personal.js';
 import { ADMIN_ONLY_SCOPES } from './scopes.js';
 import {
   matchesSearch,
@@ -17,6 +18,13 @@ import {
 } from './token-kind.js';
 
 type ServiceAccountOwner = Extract<ResolvedOwner, { kind: 'service-account' }>;
+
+/**
+ * GitLab's 403 on every `/groups/:id/service_accounts` endpoint: the caller is not an Owner of the group (nor an
+ * administrator), or the group's tier has no service accounts. GitLab does not say which.
+ */
+export const SERVICE_ACCOUNTS_NEED =
+  "Managing a group's service accounts and their tokens needs GitLab Premium or Ultimate (the Free tier, on GitLab.com or a self-managed instance, has no service accounts) and the Owner role on the account's top-level group, or an administrator's token; GitLab answers 403 to anyone else. Check the group's tier and the role of gitlab-token's user. An instance service account (self-managed, administrators) is managed with token-kind personal and user.";
 
 function base(owner: ServiceAccountOwner): string {
   return `groups/${pathSegment(owner.group)}/service_accounts/${owner.userId}/personal_access_tokens`;
@@ -62,6 +70,15 @@ export const serviceAccountTokens: TokenKindModule<ServiceAccountOwner> = {
 
   async revoke(client, owner, id) {
     await client.delete(id === 'self' ? 'personal_access_tokens/self' : `${base(owner)}/${pathSegment(id)}`);
+  },
+
+  explainRefusal(owner, change, status) {
+    if (change.action === 'rotate' && change.id === 'self')
+      return status === 405 ? NOT_AN_ACCESS_TOKEN : undefined;
+    if (status === 403) return SERVICE_ACCOUNTS_NEED;
+    if (status === 404 && change.action === 'rotate')
+      return `GitLab does not know token ${change.id} as a token of ${owner.label}: check token-id, user and group.`;
+    return undefined;
   },
 
   refusedScopes(scopes) {
