@@ -70,6 +70,33 @@ describe('personal access tokens: every operation', () => {
     expect(w.requests('POST', '/rotate')).toHaveLength(1);
   });
 
+  it('rotating itself into a variable takes five requests, and a run that finds it not due one', async () => {
+    w.gitlab.addMember({ project: PROJECT }, 'carol', ACCESS_LEVELS.maintainer);
+    const notDue = await w.run({
+      'gitlab-token': w.personal.token,
+      'rotate-before': '2d',
+      'variable-key': KEY,
+      'variable-project': PROJECT,
+    });
+    expect(notDue.result).toMatchObject({ rotated: false });
+    expect(w.gitlab.requests).toHaveLength(1);
+    w.gitlab.clearRequests();
+    const due = await w.run({
+      'gitlab-token': w.personal.token,
+      'rotate-before': '30d',
+      'variable-key': KEY,
+      'variable-project': PROJECT,
+    });
+    expect(exitCodeOf(due), due.error?.message).toBe(0);
+    expect(w.gitlab.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /api/v4/personal_access_tokens/self',
+      `GET /api/v4/projects/${encodeURIComponent(PROJECT)}/variables`,
+      'POST /api/v4/personal_access_tokens/self/rotate',
+      `POST /api/v4/projects/${encodeURIComponent(PROJECT)}/variables`,
+      'GET /api/v4/personal_access_tokens/self',
+    ]);
+  });
+
   it('self with a project token and the default kind works too: a bot token is a personal access token underneath', async () => {
     const run = await w.run({
       'gitlab-token': w.projectToken.token,

@@ -182,6 +182,35 @@ describe('project access tokens: every operation', () => {
     ]);
   });
 
+  it('selected by its own name or id, it still rotates itself through the self endpoint (a bot may not rotate by id)', async () => {
+    storeProjectTokenInVariable();
+    const byName = await w.run(selfRotation({ project: PROJECT, 'token-name': 'deploy' }));
+    expect(exitCodeOf(byName), byName.error?.message).toBe(0);
+    const fresh = w.gitlab.tokenByValue(w.variable(KEY)?.value ?? '');
+    const byId = await w.run(
+      selfRotation({ 'gitlab-token': fresh?.value ?? '', project: PROJECT, 'token-id': String(fresh?.id) }),
+    );
+    expect(exitCodeOf(byId), byId.error?.message).toBe(0);
+    expect(w.requests('POST', '/rotate').map((request) => `${request.path} ${request.status}`)).toEqual([
+      `${base}/self/rotate 200`,
+      `${base}/self/rotate 200`,
+    ]);
+  });
+
+  it('a read_api project token revokes itself selected by name (through the self endpoint, which any scope may use)', async () => {
+    const reader = w.gitlab.issueResourceToken({ project: PROJECT, name: 'reader', scopes: ['read_api'] });
+    const run = await w.run({
+      operation: 'revoke',
+      'gitlab-token': reader.token,
+      'token-kind': 'project',
+      project: PROJECT,
+      'token-name': 'reader',
+    });
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    expect(w.changes()).toEqual(['DELETE /api/v4/personal_access_tokens/self 204']);
+    expect(w.gitlab.token(reader.id)?.revoked).toBe(true);
+  });
+
   it.each([
     ['with project', { project: PROJECT }],
     ['without project', {}],

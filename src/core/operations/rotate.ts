@@ -58,8 +58,9 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     target,
     owner,
     label,
+    // However it was selected: a project or group bot may not rotate tokens by id, and the self endpoint needs only
+    // api or self_rotate.
     selfRotation: resolved.isCredential,
-    viaSelfEndpoint: resolved.isCredential && options.address.selector.kind === 'self',
     expiresAt: expiry.expiresAt,
   };
   await preflightDestinations(context, {

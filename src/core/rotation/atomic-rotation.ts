@@ -25,7 +25,7 @@ export async function rotateAtomically(
     rotated = await tokenKindOf(plan.owner).rotate(
       api.client,
       plan.owner,
-      plan.viaSelfEndpoint ? 'self' : plan.target.id,
+      plan.selfRotation ? 'self' : plan.target.id,
       plan.expiresAt,
     );
   } catch (error) {
@@ -62,7 +62,7 @@ async function handleRotateFailure(
     error instanceof GitlabHttpError
       ? tokenKindOf(plan.owner).explainRefusal(
           plan.owner,
-          { action: 'rotate', id: plan.viaSelfEndpoint ? 'self' : plan.target.id, token: plan.target },
+          { action: 'rotate', id: plan.selfRotation ? 'self' : plan.target.id, token: plan.target },
           error.status,
           gitlabText(error.answer),
         )
