@@ -125,6 +125,31 @@ describe('group service-account tokens: every operation', () => {
     },
   );
 
+  it("a lost self-rotation is recovered by the group Owner's recovery-token through the group", async () => {
+    w.gitlab.addMember({ project: PROJECT }, SERVICE_ACCOUNT, ACCESS_LEVELS.maintainer);
+    w.gitlab.faults.inject({
+      method: 'POST',
+      path: '/api/v4/personal_access_tokens/self/rotate',
+      afterCommit: 'drop',
+    });
+    const run = await w.run({
+      'gitlab-token': w.serviceToken.token,
+      'token-kind': 'service-account',
+      group: GROUP,
+      user: SERVICE_ACCOUNT,
+      'recovery-token': w.owner.token,
+      'variable-key': KEY,
+      'variable-project': PROJECT,
+    });
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    const stored = w.gitlab.tokenByValue(w.variable(KEY)?.value ?? '');
+    expect(w.gitlab.activeTokens(SERVICE_ACCOUNT).map((token) => token.id)).toEqual([stored?.id]);
+    expect(w.requests('POST', '/rotate').map((request) => [request.authTokenId, request.path])).toEqual([
+      [w.serviceToken.id, '/api/v4/personal_access_tokens/self/rotate'],
+      [w.owner.id, expect.stringMatching(new RegExp(`^${base()}/\\d+/rotate$`))],
+    ]);
+  });
+
   it('an administrator (self-managed) manages it through the group too', async () => {
     const output = keptOutput();
     const run = await w.run(
@@ -139,6 +164,21 @@ describe('group service-account tokens: every operation', () => {
 });
 
 describe("group service-account tokens: errors that explain GitLab's rules", () => {
+  it('recovery-token for a self-rotation without group: refused before anything changes, saying to give group', async () => {
+    w.gitlab.addMember({ project: PROJECT }, SERVICE_ACCOUNT, ACCESS_LEVELS.maintainer);
+    const run = await w.run({
+      'gitlab-token': w.serviceToken.token,
+      'token-kind': 'service-account',
+      'recovery-token': w.owner.token,
+      'variable-key': KEY,
+      'variable-project': PROJECT,
+    });
+    expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
+    expect(run.error?.message).toContain('Checking recovery-token');
+    expect(run.error?.message).toContain('goes through its group: give group (and user)');
+    expect(w.changes()).toEqual([]);
+  });
+
   it('a group on the Free tier has no service accounts: 403, and the message names both causes', async () => {
     w.gitlab.setTier('free');
     const run = await w.run({ ...asOwner(), operation: 'list' });

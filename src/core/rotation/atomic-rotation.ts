@@ -119,7 +119,7 @@ function listInputs(plan: RotationPlan): string {
     case 'group':
       return `, token-kind group, group ${owner.group}`;
     case 'service-account':
-      return `, token-kind service-account, group ${owner.group}, user ${owner.userId}`;
+      return `, token-kind service-account, group ${owner.group ?? '<its group>'}, user ${owner.userId}`;
   }
 }
 

@@ -78,7 +78,7 @@ export async function resolveOwner(
         }
         return {
           kind: 'service-account',
-          group: owner.group ?? '?',
+          group: owner.group,
           userId: self.userId,
           label: `service account ${owner.user ?? self.userId}${owner.group === undefined ? '' : ` of group ${owner.group}`}`,
         };

@@ -27,6 +27,7 @@ export const SERVICE_ACCOUNTS_NEED =
   "Managing a group's service accounts and their tokens needs GitLab Premium or Ultimate (the Free tier, on GitLab.com or a self-managed instance, has no service accounts) and the Owner role on the account's top-level group, or an administrator's token; GitLab answers 403 to anyone else. Check the group's tier and the role of gitlab-token's user. An instance service account (self-managed, administrators) is managed with token-kind personal and user.";
 
 function base(owner: ServiceAccountOwner): string {
+  if (owner.group === undefined) throw new GroupNeededError(owner.label);
   return `groups/${pathSegment(owner.group)}/service_accounts/${owner.userId}/personal_access_tokens`;
 }
 
@@ -97,5 +98,18 @@ export class TokenNotFoundError extends Error {
     readonly ownerLabel: string,
   ) {
     super(`token ${tokenId} is not a token of ${ownerLabel}`);
+  }
+}
+
+/**
+ * A service account's tokens were to be listed or managed by id (a recovery, say) while only the account's own
+ * token was given, without group: GitLab has these endpoints only under the group.
+ */
+export class GroupNeededError extends Error {
+  override readonly name = 'GroupNeededError';
+  constructor(readonly ownerLabel: string) {
+    super(
+      `Managing the tokens of ${ownerLabel} other than through the token itself goes through its group: give group (and user).`,
+    );
   }
 }

@@ -14,7 +14,11 @@ export type ResolvedOwner =
   | { readonly kind: 'group'; readonly group: NamespaceRef; readonly label: string }
   | {
       readonly kind: 'service-account';
-      readonly group: NamespaceRef;
+      /**
+       * Undefined only for the account's own token rotating, reading or revoking itself (token-id self) without
+       * group: its self endpoints need no group; anything that lists the account's tokens does.
+       */
+      readonly group: NamespaceRef | undefined;
       readonly userId: number;
       readonly label: string;
     };
