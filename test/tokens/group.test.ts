@@ -121,6 +121,26 @@ describe('group access tokens: every operation', () => {
     ]);
   });
 
+  it('strategy overlap by an Owner: a new token with a new bot user at the same role, the old one revoked', async () => {
+    const run = await w.run({
+      ...asOwner(),
+      'token-name': 'release',
+      strategy: 'overlap',
+      'variable-key': KEY,
+    });
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    const fresh = w.gitlab.tokenByValue(w.variable(KEY, { group: true })?.value ?? '');
+    expect(fresh).toMatchObject({ name: 'release', revoked: false });
+    expect(fresh?.userId).not.toBe(w.groupToken.userId);
+    expect(w.gitlab.token(w.groupToken.id)?.revoked).toBe(true);
+    expect(w.requests('POST', '/access_tokens')[0]?.body).toMatchObject({
+      access_level: ACCESS_LEVELS.maintainer,
+    });
+    expect(run.lines.join('\n')).toContain(
+      'strategy overlap creates a new group access token, which comes with a new bot user',
+    );
+  });
+
   it('a run that finds it not due makes one request', async () => {
     const run = await w.run({
       'gitlab-token': w.groupToken.token,

@@ -150,6 +150,21 @@ describe('group service-account tokens: every operation', () => {
     ]);
   });
 
+  it('strategy overlap by an Owner: creates the successor for the same account through the group, then revokes the old', async () => {
+    const output = keptOutput();
+    const run = await w.run(
+      { ...asOwner(), 'token-name': 'publish', strategy: 'overlap' },
+      { outputs: [output.destination] },
+    );
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    expect(w.changes()).toEqual([`POST ${base()} 201`, `DELETE ${base()}/${w.serviceToken.id} 204`]);
+    expect(w.gitlab.tokenByValue(output.values[0] ?? '')).toMatchObject({
+      name: 'publish',
+      userId: w.serviceAccount.id,
+    });
+    expect(run.lines.join('\n')).not.toContain('new bot user');
+  });
+
   it('an administrator (self-managed) manages it through the group too', async () => {
     const output = keptOutput();
     const run = await w.run(
