@@ -367,6 +367,20 @@ describe("project access tokens: errors that explain GitLab's rules", () => {
     expect(w.changes()).toEqual([]);
   });
 
+  it('self without project on a GitLab before 17.4 (no associations endpoint): says to give project', async () => {
+    w.gitlab.faults.inject({
+      method: 'GET',
+      path: '/api/v4/personal_access_tokens/self/associations',
+      respond: { status: 404, body: { error: '404 Not Found' } },
+    });
+    const run = await w.run(selfRotation());
+    expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
+    expect(run.error?.message).toContain(
+      'This GitLab cannot tell which project a token belongs to (it needs GitLab 17.4 or later): give project.',
+    );
+    expect(w.changes()).toEqual([]);
+  });
+
   it('self as a group token with token-kind project: not a member of any project, says to check token-kind', async () => {
     const run = await w.run({
       'gitlab-token': w.groupToken.token,
