@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { CLI_OPTION_SETS, parseArgs } from '../../src/cli/parse-args.js';
+import { parseOptions } from '../../src/core/options/parse-options.js';
 import { validateInputsSpec, validatePipeline } from './ci-schema.js';
 import { createComponentProject, includeOwn, previewPipeline, ROOT } from './gitlab-ci-local.js';
 
@@ -330,6 +332,65 @@ describe("the README's token for one pipeline", () => {
     expect(users[0]?.stage).not.toMatch(/^\.(pre|post)$/);
     expect(users[0]?.variables).toEqual({ GITLAB_TOKEN: `$${key}` });
   });
+});
+
+describe("the README's examples of every token kind", () => {
+  /** The gitlab-ci blocks of the README that include a component and name a token_kind, from this commit. */
+  function kindExamples(): string[] {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const examples = [...readme.matchAll(/^( *)```yaml\n([\s\S]*?)^\1```$/gm)].map((match) =>
+      (match[2] ?? '')
+        .split('\n')
+        .map((line) => line.slice((match[1] ?? '').length))
+        .join('\n'),
+    );
+    return examples
+      .filter(
+        (text) => /component: .*gitlab-pat\/(rotate|token)@1/.test(text) && text.includes('token_kind:'),
+      )
+      .map((text) =>
+        text.replace(
+          /\$CI_SERVER_FQDN\/<group>\/gitlab-pat\/(\w+)@1/g,
+          '$CI_SERVER_FQDN/$CI_PROJECT_PATH/$1@$CI_COMMIT_SHA',
+        ),
+      );
+  }
+
+  it('there is one for a project, a group and a service-account token', () => {
+    const kinds = kindExamples().map((text) => /token_kind: ([\w-]+)/.exec(text)?.[1]);
+    expect(new Set(kinds)).toEqual(new Set(['project', 'group', 'service-account']));
+  });
+
+  it.each(kindExamples().map((text) => [/token_kind: ([\w-]+)/.exec(text)?.[1], text] as const))(
+    "example %# (token_kind %s) renders into a valid job whose inputs pass the CLI's rules",
+    async (_, example) => {
+      using project = createComponentProject(example);
+      const run = await previewPipeline(project);
+      expect(run.exitCode, run.stderr).toBe(0);
+      const config = parse(run.rendered) as Record<string, unknown>;
+      expect(validatePipeline(config)).toEqual([]);
+      for (const job of Object.values(jobsOf(config))) {
+        // The job's variables as the CLI reads them, with GitLab's predefined variables filled in.
+        const env: NodeJS.ProcessEnv = { CI_PROJECT_ID: '4242' };
+        for (const [name, value] of Object.entries(job.variables)) {
+          env[name] = String(value)
+            .replace('$CI_SERVER_URL', 'https://gitlab.example.com')
+            .replace('$CI_PROJECT_PATH', 'acme/app');
+        }
+        env[env.GITLAB_PAT_GITLAB_TOKEN_VARIABLE ?? 'GITLAB_TOKEN'] = 'glpat-0123456789abcdefghij';
+        const request = parseArgs([], env);
+        expect(request.kind).toBe('run');
+        if (request.kind !== 'run') continue;
+        expect(() =>
+          parseOptions(
+            request.raw,
+            { today: '2026-11-27', defaultVariableProject: 4242 },
+            ...CLI_OPTION_SETS,
+          ),
+        ).not.toThrow();
+      }
+    },
+  );
 });
 
 describe("the project's own pipeline", () => {

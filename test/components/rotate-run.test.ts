@@ -105,6 +105,55 @@ describe('the rotate component in a scheduled pipeline', () => {
     expectNoLeak(second);
   });
 
+  it('keeps a project access token alive in its own project: token_kind project, the project found from the token, its bot kept', async () => {
+    // The commonest case: a project access token (its bot a Maintainer) kept in its own project's GITLAB_TOKEN.
+    const projectToken = gitlab.issueResourceToken({
+      project: PROJECT_ID,
+      name: 'ci-bot',
+      scopes: ['api'],
+      accessLevel: MAINTAINER,
+      createdAt: '2026-09-10T00:00:00Z',
+      expiresAt: '2026-12-10',
+    });
+    gitlab.setVariable(
+      { project: PROJECT_ID },
+      { key: 'GITLAB_TOKEN', value: projectToken.token, masked: true, hidden: true, protected: true },
+    );
+    using project = createComponentProject({
+      include: [
+        includeOwn('rotate', { token_kind: 'project', variable_key: 'GITLAB_TOKEN', command: CLI_COMMAND }),
+      ],
+    });
+
+    const first = await runScheduledPipeline(project, projectToken.token);
+    expect(first.exitCode, first.log).toBe(0);
+    const [fresh, ...others] = gitlab.activeTokens(projectToken.userId);
+    expect(others).toEqual([]);
+    expect(fresh).toMatchObject({ name: 'ci-bot', expiresAt: '2027-02-26' });
+    expect(gitlab.token(projectToken.id)?.revoked).toBe(true);
+    expect(storedToken()).toMatchObject({ value: fresh?.value, masked: true, hidden: true, protected: true });
+    expect(
+      gitlab.requests
+        .filter((request) => request.method !== 'GET')
+        .map((request) => `${request.method} ${request.path} ${request.status}`),
+    ).toEqual([
+      `POST /api/v4/projects/${PROJECT_ID}/access_tokens/self/rotate 200`,
+      `PUT /api/v4/projects/${PROJECT_ID}/variables/GITLAB_TOKEN 200`,
+    ]);
+    expect(first.log).toContain(`new token ${fresh?.id}`);
+    expect(first.log).toContain(`CI/CD variable GITLAB_TOKEN in project ${PROJECT_ID}`);
+    expect(first.log).not.toContain('still holds the old token');
+    expectNoLeak(first);
+
+    // The next schedule: one request, nothing changes.
+    gitlab.clearRequests();
+    const second = await runScheduledPipeline(project, fresh?.value ?? '');
+    expect(second.exitCode, second.log).toBe(0);
+    expect(second.log).toContain('not rotated');
+    expect(gitlab.requests.map((request) => request.path)).toEqual(['/api/v4/personal_access_tokens/self']);
+    expectNoLeak(second);
+  });
+
   it('does not run in a pipeline that is neither scheduled nor started from the web UI', async () => {
     using project = createComponentProject({
       include: [includeOwn('rotate', { variable_key: 'GITLAB_TOKEN', command: CLI_COMMAND })],

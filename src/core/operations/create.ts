@@ -7,6 +7,7 @@ import { deliverToken, preflightDestinations } from '../destinations/deliver-tok
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import { describeGitlabError } from '../gitlab/describe-error.js';
 import { postOutcome } from '../gitlab/post-outcome.js';
+import { GitlabHttpError, gitlabText } from '../gitlab/request.js';
 import { verifyNewToken } from '../rotation/verify-new-token.js';
 import { chooseExpiry } from '../time/choose-expiry.js';
 import { utcDate } from '../time/expiry.js';
@@ -36,12 +37,14 @@ export async function createToken(context: OperationContext): Promise<OperationR
   });
   if (refused) throw new UnchangedFailure(`${refused}. Nothing was created; choose other scopes.`);
 
+  await preflightDestinations(context, { tokenResource: resourceOf(owner), writerScopes: undefined });
+  // After the checks: their answers carry GitLab's clock, which the expiry follows (a project token's create may
+  // have made no request before).
   const expiry = chooseExpiry(options.expiry, DEFAULT_CREATE_LIFETIME, {
     today: utcDate(context.clock.now()),
     maxLifetimeDays: options.maxLifetimeDays,
   });
   if (expiry.note) log.warn(`Expiry: ${expiry.note}.`);
-  await preflightDestinations(context, { tokenResource: resourceOf(owner), writerScopes: undefined });
 
   const what = `${kind.kind === 'personal' ? '' : `${kind.kind} `}token "${request.name}" for ${owner.label} (scopes ${request.scopes.join(', ')}, expires ${expiry.expiresAt})`;
   if (options.dryRun)
@@ -111,6 +114,15 @@ function createFailure(
   owner: ResolvedOwner,
 ): Error {
   const kind = tokenKindOf(owner);
+  const explained =
+    error instanceof GitlabHttpError
+      ? kind.explainRefusal(
+          owner,
+          { action: 'create', accessLevel: context.options.create?.accessLevel },
+          error.status,
+          gitlabText(error.answer),
+        )
+      : undefined;
   const description = describeGitlabError(error, {
     doing: `Creating ${what}`,
     instanceUrl: context.api.instanceUrl,
@@ -124,6 +136,7 @@ function createFailure(
             401: `Creating this token needs ${kind.creators}. Check gitlab-token and its role.`,
           }),
       400: "GitLab refused the request as given (for project and group tokens: an access level above the caller's own, or a scope the kind cannot have): correct what GitLab names and run again.",
+      ...(explained !== undefined && error instanceof GitlabHttpError ? { [error.status]: explained } : {}),
     },
   });
   if (postOutcome(error) === 'refused') return new UnchangedFailure(description);

@@ -1,6 +1,6 @@
 /** `list`: the tokens of a user, project, group or service account (or the caller's), every page, never values. */
 import { expiresWithin, utcDate } from '../time/expiry.js';
-import { readSelf, resolveOwner } from '../tokens/resolve-token.js';
+import { readCredential, resolveOwner } from '../tokens/resolve-token.js';
 import type { ResolvedOwner } from '../tokens/token-kind.js';
 import { tokenKindOf } from '../tokens/token-kinds.js';
 import { toTokenView, type TokenView } from '../tokens/token-view.js';
@@ -12,7 +12,7 @@ export async function listTokens(context: OperationContext): Promise<OperationRe
   let owner: ResolvedOwner = await resolveOwner(context, options.address.owner);
   if (owner.kind === 'personal' && owner.userId === undefined) {
     // The caller's own: an administrator would otherwise get every token on the instance.
-    const own = await readSelf(context, owner);
+    const own = await readCredential(context, options.address.owner);
     owner = { ...owner, userId: own.userId };
   }
   const resolved = owner;

@@ -27,9 +27,9 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
   if (token.revoked) return result(`${label} was already revoked; nothing to do.`, token);
   if (options.dryRun) return result(`Dry run: would revoke ${label}.`, token);
 
-  const bySelf = resolved.isCredential && options.address.selector.kind === 'self';
   try {
-    await tokenKindOf(owner).revoke(api.client, owner, bySelf ? 'self' : token.id);
+    // The credential revokes itself through the self endpoint however it was selected: that one takes any scope.
+    await tokenKindOf(owner).revoke(api.client, owner, resolved.isCredential ? 'self' : token.id);
   } catch (error) {
     // A lost 204 followed by a retry, or another run that revoked it first, answers 404 (or 401 "revoked" for the
     // credential itself): look at GitLab's state before calling it done.

@@ -11,8 +11,8 @@ import { preflightRecovery } from '../rotation/recover-lost-rotation.js';
 import type { RotationPlan } from '../rotation/rotation-plan.js';
 import { chooseExpiry, lifetimeOf } from '../time/choose-expiry.js';
 import { daysLeft, expiresWithin, utcDate } from '../time/expiry.js';
-import { describeToken, type AccessToken } from '../tokens/access-token.js';
-import { resolveToken, type ResolvedToken } from '../tokens/resolve-token.js';
+import { describeToken, type AccessToken, type TokenKind } from '../tokens/access-token.js';
+import { readCredential, resolveToken } from '../tokens/resolve-token.js';
 import { hasAnyScope, SELF_ROTATE_SCOPES } from '../tokens/scopes.js';
 import { tokenKindOf } from '../tokens/token-kinds.js';
 import { toTokenView } from '../tokens/token-view.js';
@@ -22,26 +22,27 @@ import type { OperationResult } from './result.js';
 export async function rotateToken(context: OperationContext): Promise<OperationResult> {
   const { options } = context;
 
-  // 1. Preflight: nothing here changes anything. For token-id self, reading the token is the only request of a
-  //    run that finds nothing due.
-  const resolved = await resolveToken(context, options.address, 'rotate');
+  // 1. Preflight: nothing here changes anything. For token-id self the credential reads itself first: a run that
+  //    finds it not due makes that one request and no other (not even to find its project or group).
+  const credential =
+    options.address.selector.kind === 'self'
+      ? await readCredential(context, options.address.owner)
+      : undefined;
+  if (credential) {
+    assertRotatable(context, credential, true, options.address.owner.kind);
+    const skipped = notDue(context, credential);
+    if (skipped) return skipped;
+  }
+  const resolved = await resolveToken(context, options.address, 'rotate', credential);
   const { token: target, owner } = resolved;
   const label = describeToken(target);
-  assertRotatable(context, resolved);
-
-  const today = utcDate(context.clock.now());
-  if (options.rotateBefore && !expiresWithin(target.expiresAt, options.rotateBefore, today)) {
-    const when =
-      target.expiresAt === null
-        ? 'never expires'
-        : `expires ${target.expiresAt} (${daysLeft(target.expiresAt, today)} days left)`;
-    return unchanged(
-      context,
-      target,
-      `${label} ${when}, not within ${options.rotateBefore.text}: not rotated.`,
-    );
+  if (!credential) {
+    assertRotatable(context, target, resolved.isCredential, owner.kind);
+    const skipped = notDue(context, target);
+    if (skipped) return skipped;
   }
 
+  const today = utcDate(context.clock.now());
   const expiry = chooseExpiry(options.expiry, lifetimeOf(target, options.maxLifetimeDays), {
     today,
     maxLifetimeDays: options.maxLifetimeDays,
@@ -57,8 +58,9 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     target,
     owner,
     label,
+    // However it was selected: a project or group bot may not rotate tokens by id, and the self endpoint needs only
+    // api or self_rotate.
     selfRotation: resolved.isCredential,
-    viaSelfEndpoint: resolved.isCredential && options.address.selector.kind === 'self',
     expiresAt: expiry.expiresAt,
   };
   await preflightDestinations(context, {
@@ -97,6 +99,22 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   };
 }
 
+/** rotate-before: the result of a run that finds the token not yet due, or undefined when it is due. */
+function notDue(context: OperationContext, target: AccessToken): OperationResult | undefined {
+  const window = context.options.rotateBefore;
+  const today = utcDate(context.clock.now());
+  if (!window || expiresWithin(target.expiresAt, window, today)) return undefined;
+  const when =
+    target.expiresAt === null
+      ? 'never expires'
+      : `expires ${target.expiresAt} (${daysLeft(target.expiresAt, today)} days left)`;
+  return unchanged(
+    context,
+    target,
+    `${describeToken(target)} ${when}, not within ${window.text}: not rotated.`,
+  );
+}
+
 function unchanged(context: OperationContext, target: AccessToken, headline: string): OperationResult {
   return {
     operation: 'rotate',
@@ -112,8 +130,12 @@ function unchanged(context: OperationContext, target: AccessToken, headline: str
  * only a revoked token; an expired one can be rotated by a credential that may manage it (not by itself: an
  * expired credential cannot authenticate).
  */
-function assertRotatable(context: OperationContext, resolved: ResolvedToken): void {
-  const { token: target, isCredential } = resolved;
+function assertRotatable(
+  context: OperationContext,
+  target: AccessToken,
+  isCredential: boolean,
+  kind: TokenKind,
+): void {
   const label = describeToken(target);
   if (target.revoked) {
     throw new UnchangedFailure(
@@ -125,7 +147,7 @@ function assertRotatable(context: OperationContext, resolved: ResolvedToken): vo
   const needed = context.options.strategy === 'rotate' ? SELF_ROTATE_SCOPES : (['api'] as const);
   if (!hasAnyScope(target.scopes, needed)) {
     throw new UnchangedFailure(
-      `Rotating ${label} on ${context.api.instanceUrl} needs the ${needed.join(' or ')} scope on gitlab-token, which has ${target.scopes.join(', ') || 'no scopes'}. Give the token one of these scopes or use a credential of ${tokenKindOf(resolved.owner).managers}.`,
+      `Rotating ${label} on ${context.api.instanceUrl} needs the ${needed.join(' or ')} scope on gitlab-token, which has ${target.scopes.join(', ') || 'no scopes'}. Give the token one of these scopes or use a credential of ${tokenKindOf({ kind }).managers}.`,
     );
   }
 }

@@ -240,12 +240,13 @@ function crossFieldProblems(
   if (
     selects &&
     !selector &&
-    (input.user !== undefined || input.project !== undefined || input.group !== undefined)
+    (input['token-kind'] ?? 'personal') === 'personal' &&
+    input.user !== undefined
   ) {
-    // Without a selector the operation would act on the credential itself, whoever the owner inputs name.
-    const owner = ['user', 'project', 'group'].filter((name) => given[name] !== undefined).join(' and ');
+    // Without a selector the operation would act on the credential itself, whoever user names. (A project, group
+    // or service account given with token-kind is where the credential itself belongs: that is allowed.)
     problems.push(
-      `Input ${owner} says whose token, but operation ${operation} was given no token-name or token-id, so it would act on gitlab-token itself. Give token-name (or token-id).`,
+      `Input user says whose token, but operation ${operation} was given no token-name or token-id, so it would act on gitlab-token itself. Give token-name (or token-id).`,
     );
   }
   if (operation === 'revoke' && !selector) {

@@ -25,7 +25,7 @@ export async function rotateAtomically(
     rotated = await tokenKindOf(plan.owner).rotate(
       api.client,
       plan.owner,
-      plan.viaSelfEndpoint ? 'self' : plan.target.id,
+      plan.selfRotation ? 'self' : plan.target.id,
       plan.expiresAt,
     );
   } catch (error) {
@@ -57,11 +57,21 @@ async function handleRotateFailure(
   error: unknown,
 ): Promise<NewAccessToken> {
   const { api, log } = context;
+  const status = httpStatus(error);
+  const explained =
+    error instanceof GitlabHttpError
+      ? tokenKindOf(plan.owner).explainRefusal(
+          plan.owner,
+          { action: 'rotate', id: plan.selfRotation ? 'self' : plan.target.id, token: plan.target },
+          error.status,
+          gitlabText(error.answer),
+        )
+      : undefined;
   const description = describeGitlabError(error, {
     doing: `Rotating ${plan.label}`,
     instanceUrl: api.instanceUrl,
+    ...(explained !== undefined && status !== undefined ? { advice: { [status]: explained } } : {}),
   });
-  const status = httpStatus(error);
   if (postOutcome(error) === 'refused') {
     const alreadyRevoked =
       error instanceof GitlabHttpError && status === 400 && /revoked/i.test(gitlabText(error.answer));
@@ -109,7 +119,7 @@ function listInputs(plan: RotationPlan): string {
     case 'group':
       return `, token-kind group, group ${owner.group}`;
     case 'service-account':
-      return `, token-kind service-account, group ${owner.group}, user ${owner.userId}`;
+      return `, token-kind service-account, group ${owner.group ?? '<its group>'}, user ${owner.userId}`;
   }
 }
 

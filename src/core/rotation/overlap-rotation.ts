@@ -7,6 +7,7 @@ import { changedToken, descriptions, writeDestinations } from '../destinations/d
 import { DestinationFailure, OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import { describeGitlabError } from '../gitlab/describe-error.js';
 import { postOutcome } from '../gitlab/post-outcome.js';
+import { GitlabHttpError, gitlabText } from '../gitlab/request.js';
 import type { OperationContext } from '../operations/operation-context.js';
 import type { NewAccessToken } from '../tokens/access-token.js';
 import type { ResolvedOwner } from '../tokens/token-kind.js';
@@ -34,12 +35,26 @@ export async function rotateWithOverlap(
       accessLevel: target.accessLevel ?? undefined,
     });
   } catch (error) {
+    const explained =
+      error instanceof GitlabHttpError
+        ? kind.explainRefusal(
+            owner,
+            { action: 'create', accessLevel: target.accessLevel ?? undefined },
+            error.status,
+            gitlabText(error.answer),
+          )
+        : undefined;
     const description = describeGitlabError(error, {
       doing: `Creating the successor of ${plan.label}`,
       instanceUrl: api.instanceUrl,
       advice: {
         403: `strategy overlap creates a new token, which needs ${kind.creators}; the credential's user is not. Use strategy rotate, or such a credential.`,
         401: `strategy overlap creates a new token, which needs ${kind.creators}. Use strategy rotate, or such a credential.`,
+        ...(explained !== undefined && error instanceof GitlabHttpError
+          ? {
+              [error.status]: `${explained} (strategy overlap creates a new token; strategy rotate does not.)`,
+            }
+          : {}),
       },
     });
     if (postOutcome(error) === 'unknown') {

@@ -7,10 +7,11 @@ export interface RotationPlan {
   readonly owner: ResolvedOwner;
   /** "token 12 ("deploy")", for messages. */
   readonly label: string;
-  /** The credential is the token being replaced: afterwards only the new token may be sent. */
+  /**
+   * The credential is the token being replaced, however it was selected: it rotates through its kind's `self`
+   * endpoint, and afterwards only the new token may be sent.
+   */
   readonly selfRotation: boolean;
-  /** Rotate through the `self` endpoint (the credential selected as token-id self) rather than by id. */
-  readonly viaSelfEndpoint: boolean;
   /** `YYYY-MM-DD`, always sent. */
   readonly expiresAt: string;
 }

@@ -17,6 +17,10 @@ import {
 
 type PersonalOwner = Extract<ResolvedOwner, { kind: 'personal' }>;
 
+/** GitLab's 405 on /personal_access_tokens/self/rotate: the credential is no access token at all. */
+export const NOT_AN_ACCESS_TOKEN =
+  'GitLab rotates only access tokens through /personal_access_tokens/self/rotate (personal, project, group and service-account tokens are all personal access tokens underneath) and answers 405 to any other credential, such as an OAuth or CI job token. Use an access token as gitlab-token.';
+
 export const personalTokens: TokenKindModule<PersonalOwner> = {
   kind: 'personal',
   creators:
@@ -69,6 +73,12 @@ export const personalTokens: TokenKindModule<PersonalOwner> = {
 
   async revoke(client, _owner, id) {
     await client.delete(`personal_access_tokens/${id === 'self' ? 'self' : pathSegment(id)}`);
+  },
+
+  explainRefusal(_owner, change, status) {
+    return change.action === 'rotate' && change.id === 'self' && status === 405
+      ? NOT_AN_ACCESS_TOKEN
+      : undefined;
   },
 
   refusedScopes(scopes, caller) {

@@ -4,6 +4,7 @@
  * itself, a numeric id, or the one token with a given name). Resolution only reads; it never changes anything.
  */
 import { UnchangedFailure } from '../errors.js';
+import type { AdviceKey } from '../gitlab/describe-error.js';
 import { pathSegment } from '../gitlab/gitlab-client.js';
 import { callGitlab, type OperationContext } from '../operations/operation-context.js';
 import {
@@ -15,9 +16,9 @@ import {
   type UserRef,
 } from './access-token.js';
 import type { GitlabUser } from '../gitlab/gitlab-api.js';
-import type { ResolvedOwner } from './token-kind.js';
+import { toAccessToken, type RawToken, type ResolvedOwner } from './token-kind.js';
 import { tokenKindOf } from './token-kinds.js';
-import { TokenNotFoundError } from './service-account.js';
+import { SERVICE_ACCOUNTS_NEED, TokenNotFoundError } from './service-account.js';
 
 export interface ResolvedToken {
   readonly owner: ResolvedOwner;
@@ -44,8 +45,13 @@ export async function resolveUser(context: OperationContext, ref: UserRef): Prom
 /**
  * The owner with every part the endpoints need. Reads only what is missing: a user's id for a username, a group
  * service account's id, or (token-id self without project/group) the credential's own project or group.
+ * `credential`: the address selects the credential itself (token-id self), already read.
  */
-export async function resolveOwner(context: OperationContext, owner: TokenOwner): Promise<ResolvedOwner> {
+export async function resolveOwner(
+  context: OperationContext,
+  owner: TokenOwner,
+  credential?: AccessToken,
+): Promise<ResolvedOwner> {
   switch (owner.kind) {
     case 'personal': {
       if (owner.user === undefined) return { kind: 'personal', userId: undefined, label: 'the caller' };
@@ -61,16 +67,20 @@ export async function resolveOwner(context: OperationContext, owner: TokenOwner)
         : { kind: 'group', group: found, label: `group ${found}` };
     }
     case 'service-account': {
-      if (owner.group === undefined || owner.user === undefined) {
-        // Only token-id self gets here (the input rules ask for both otherwise): the token reads itself.
-        const self = await callGitlab(context, 'Reading the credential (gitlab-token)', () =>
-          context.api.client.get<{ user_id: number }>('personal_access_tokens/self'),
-        );
+      if (credential || owner.group === undefined || owner.user === undefined) {
+        // token-id self (the input rules ask for group and user otherwise): the account is the credential's own
+        // user. The group's list of accounts is for its Owners, which the account is not, so it is not read.
+        const self = credential ?? (await readCredential(context, owner));
+        if (typeof owner.user === 'number' && owner.user !== self.userId) {
+          throw new UnchangedFailure(
+            `token-id self means gitlab-token itself, which belongs to user ${self.userId}, not to the service account ${owner.user} (input user). Check user, or give token-id or token-name to act on a token of that account with a credential of its group's Owner.`,
+          );
+        }
         return {
           kind: 'service-account',
-          group: owner.group ?? '?',
-          userId: self.user_id,
-          label: `service account ${owner.user ?? self.user_id}`,
+          group: owner.group,
+          userId: self.userId,
+          label: `service account ${owner.user ?? self.userId}${owner.group === undefined ? '' : ` of group ${owner.group}`}`,
         };
       }
       const userId = await serviceAccountId(context, owner.group, owner.user);
@@ -98,8 +108,8 @@ async function serviceAccountId(
         `groups/${pathSegment(group)}/service_accounts`,
       ),
     {
-      403: `Managing a group's service accounts needs the Owner role on its top-level group (GitLab Premium or Ultimate); give the credential's user that role, or use an administrator's token.`,
-      404: `Group ${group} does not exist, the credential cannot see it, or its GitLab tier has no service accounts (Premium and Ultimate): check group.`,
+      403: SERVICE_ACCOUNTS_NEED,
+      404: `Group ${group} does not exist, or the credential cannot see it: check group (the id or full path of the service account's group).`,
     },
   );
   const match = accounts.find((account) =>
@@ -116,72 +126,123 @@ async function serviceAccountId(
 
 /**
  * The project or group a bot credential belongs to, from GitLab's own answer (GET /personal_access_tokens/self/
- * associations, 17.4+): the one project or group its bot user is a member of.
+ * associations, 17.4+). Without `min_access_level` GitLab lists every public and internal project and group too, so
+ * only memberships are asked for: a project bot is a direct member of its one project (`project_access_level`); a
+ * group bot is a member of its group and, by inheritance, of everything below it, so its group is the one whose
+ * parent is not in the list.
  */
 async function credentialResource(context: OperationContext, kind: 'project' | 'group'): Promise<number> {
   const input = kind === 'project' ? 'project' : 'group';
   const associations = await callGitlab(
     context,
     `Finding the ${kind} of the credential (gitlab-token)`,
-    () =>
-      context.api.client.get<{ projects?: { id: number }[]; groups?: { id: number }[] }>(
-        'personal_access_tokens/self/associations',
-        { per_page: 100 },
-      ),
+    () => context.api.client.get<TokenAssociations>('personal_access_tokens/self/associations', MEMBERSHIPS),
     {
       404: `This GitLab cannot tell which ${kind} a token belongs to (it needs GitLab 17.4 or later): give ${input}.`,
       400: `The credential is not an access token, so it has no ${kind} of its own: give ${input}.`,
     },
   );
-  const found = (kind === 'project' ? associations.projects : associations.groups) ?? [];
-  if (found.length === 1 && found[0]) return found[0].id;
+  const found = kind === 'project' ? directProjects(associations) : topGroups(associations);
+  if (found.length === 1 && found[0] !== undefined) return found[0];
   throw new UnchangedFailure(
     found.length === 0
-      ? `token-kind ${kind} with token-id self: the credential (gitlab-token) is not a member of any ${kind}, so it is not a ${kind} access token. Check token-kind, or give ${input}.`
-      : `token-kind ${kind} with token-id self: the credential reaches ${found.length} ${kind}s (ids ${found.map((each) => each.id).join(', ')}), so which one it belongs to is unclear. Give ${input}.`,
+      ? `token-kind ${kind} with token-id self: the credential (gitlab-token) is not a member of any ${kind}, so it is not a ${kind} access token. Check token-kind (personal for a person's or a service account's token${kind === 'project' ? ', group for a group access token' : ', project for a project access token'}), or give ${input}.`
+      : `token-kind ${kind} with token-id self: the credential (gitlab-token) is a member of ${found.length} ${kind}s (ids ${found.join(', ')}), so it is not one ${kind}'s access token (whose bot user belongs to exactly one ${kind}). Give ${input}, or check token-kind (personal for a person's or a service account's token).`,
   );
 }
 
+/** Memberships only, guest and up (bot users are never below guest), one page: a bot belongs to one resource. */
+const MEMBERSHIPS = { min_access_level: 10, per_page: 100 } as const;
+
+interface TokenAssociations {
+  projects?: { id: number; access_levels?: { project_access_level?: number | null } | null }[];
+  groups?: { id: number; parent_id?: number | null }[];
+}
+
+function directProjects(associations: TokenAssociations): number[] {
+  return (associations.projects ?? [])
+    .filter((project) => typeof project.access_levels?.project_access_level === 'number')
+    .map((project) => project.id);
+}
+
+function topGroups(associations: TokenAssociations): number[] {
+  const groups = associations.groups ?? [];
+  const ids = new Set(groups.map((group) => group.id));
+  return groups
+    .filter((group) => group.parent_id === null || group.parent_id === undefined || !ids.has(group.parent_id))
+    .map((group) => group.id);
+}
+
 /**
- * The one token the address means, with its resolved owner. `credential` reads the credential's own token when a
- * caller needs it anyway (so it is read once); tokens selected by id or name are compared with it to know whether
- * the operation acts on the credential.
+ * The one token the address means, with its resolved owner. `credential`: the credential's own token when the
+ * caller has read it already (readCredential), so that it is read once; tokens selected by id or name are compared
+ * with it to know whether the operation acts on the credential.
  */
 export async function resolveToken(
   context: OperationContext,
   address: TokenAddress,
   purpose: SelectionPurpose,
+  credential?: AccessToken,
 ): Promise<ResolvedToken> {
-  const owner = await resolveOwner(context, address.owner);
   const selector = address.selector;
   if (selector.kind === 'self') {
-    return { owner, token: await readSelf(context, owner), isCredential: true };
+    // The credential first: what it says may make the owner unnecessary (a rotation that is not due).
+    const token = credential ?? (await readCredential(context, address.owner));
+    const owner = await resolveOwner(context, address.owner, token);
+    return { owner, token: withResource(token, owner), isCredential: true };
   }
+  const owner = await resolveOwner(context, address.owner);
   const token =
     selector.kind === 'id'
       ? await readById(context, owner, selector.id)
       : await findByName(context, owner, selector.name, purpose);
   assertOwnedBy(owner, token);
   // Whether a token chosen by id or name is the credential itself decides what the run may send afterwards.
-  const credential = await callGitlab(context, 'Reading the credential (gitlab-token)', () =>
-    context.api.client.get<{ id: number }>('personal_access_tokens/self'),
-  );
-  return { owner, token, isCredential: credential.id === token.id };
+  const own = credential ?? (await readCredential(context, address.owner));
+  return { owner, token, isCredential: own.id === token.id };
 }
 
-/** The credential's own token, read through its kind's endpoint (a project token through its project). */
-export async function readSelf(context: OperationContext, owner: ResolvedOwner): Promise<AccessToken> {
-  return callGitlab(
+/**
+ * The credential's own token (GET /personal_access_tokens/self). Every kind of access token answers there, a
+ * project's or group's bot token and a service account's too, so nothing about the owner is needed yet. Refusals
+ * are explained for the kind the user named.
+ */
+export async function readCredential(context: OperationContext, owner: TokenOwner): Promise<AccessToken> {
+  const raw = await callGitlab(
     context,
     'Reading the credential (gitlab-token)',
-    () => tokenKindOf(owner).read(context.api.client, owner, 'self'),
-    owner.kind === 'project' || owner.kind === 'group'
-      ? {
-          401: `GitLab did not accept the credential (gitlab-token): check that it is a valid, unexpired token (a ${owner.kind} access token stops working when its ${owner.kind} is deleted).`,
-          403: `GitLab refused the credential (gitlab-token): its bot user may be blocked. Ask an administrator, or create a new ${owner.kind} access token.`,
-        }
-      : {},
+    () => context.api.client.get<RawToken>('personal_access_tokens/self'),
+    credentialAdvice(owner),
   );
+  return toAccessToken(owner.kind, raw);
+}
+
+/** What a refused credential means, by the kind of token it is said to be. */
+function credentialAdvice(owner: TokenOwner): Partial<Record<AdviceKey, string>> {
+  if (owner.kind !== 'project' && owner.kind !== 'group') {
+    return {
+      403: 'GitLab refused the credential (gitlab-token) before looking at any token. When it says the account is blocked, an administrator must unblock its user; until then none of its tokens work.',
+    };
+  }
+  const kind = owner.kind;
+  const resource = kind === 'project' ? owner.project : owner.group;
+  const where = resource === undefined ? `its ${kind}` : `${kind} ${resource}`;
+  const manager = kind === 'project' ? `a Maintainer or Owner of ${where}` : `an Owner of ${where}`;
+  return {
+    401: `GitLab did not accept the credential (gitlab-token), a ${kind} access token: check that it is the current token. A ${kind} access token also stops working for good when its ${kind} is deleted (then create a new token where it is needed).`,
+    403: `GitLab refused the credential (gitlab-token), a ${kind} access token: when it says the account is blocked, its bot user is blocked, and none of its tokens work. An administrator must unblock the bot user, or ${manager} creates a new ${kind} access token (token-kind ${kind}, operation create).`,
+    expired: `The credential (gitlab-token), a ${kind} access token, has expired, so it can no longer rotate itself. GitLab still rotates an expired token that is not revoked for ${manager}, or an administrator: run rotate once with such a credential as gitlab-token (token-kind ${kind}, ${kind} ${resource ?? '<id or path>'}, token-name <its name>), and store the new token where gitlab-token comes from.`,
+  };
+}
+
+/** A bot token read through the personal endpoint does not say its resource; the owner does, once resolved. */
+function withResource(token: AccessToken, owner: ResolvedOwner): AccessToken {
+  if (token.resource !== null) return token;
+  if (owner.kind === 'project' && typeof owner.project === 'number')
+    return { ...token, resource: { kind: 'project', id: owner.project } };
+  if (owner.kind === 'group' && typeof owner.group === 'number')
+    return { ...token, resource: { kind: 'group', id: owner.group } };
+  return token;
 }
 
 async function readById(context: OperationContext, owner: ResolvedOwner, id: number): Promise<AccessToken> {
@@ -196,8 +257,11 @@ async function readById(context: OperationContext, owner: ResolvedOwner, id: num
     }
   };
   return callGitlab(context, `Reading token ${id} of ${owner.label}`, read, {
-    401: `Token ${id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name.`,
-    404: `Token ${id} does not exist${owner.kind === 'personal' ? '' : ` in ${owner.label}`}. Check token-id (a token of another ${owner.kind} is not found here), or use token-name.`,
+    401:
+      owner.kind === 'personal'
+        ? `Token ${id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name. A group service account's token is managed by the group's Owners with token-kind service-account, group and user; a project's or group's access token with token-kind project or group.`
+        : `Reading the tokens of ${owner.label} needs ${tokenKindOf(owner).managers}; GitLab answers 401 to anyone else. Check the role of gitlab-token's user, and token-kind.`,
+    404: `Token ${id} does not exist${owner.kind === 'personal' ? '' : ` in ${owner.label}`}. Check token-id (a token of another ${owner.kind === 'service-account' ? 'account' : owner.kind} is not found here), or use token-name.`,
   });
 }
 
@@ -271,7 +335,7 @@ async function findByName(
 }
 
 async function callerToken(context: OperationContext): Promise<AccessToken> {
-  return readSelf(context, { kind: 'personal', userId: undefined, label: 'the caller' });
+  return readCredential(context, { kind: 'personal', user: undefined });
 }
 
 export function describeSelector(selector: TokenSelector): string {

@@ -5,7 +5,13 @@
  * user, and a token rotates itself through `…/access_tokens/self/rotate` (scope api or self_rotate).
  */
 import { pathSegment } from '../gitlab/gitlab-client.js';
-import type { NamespaceRef, TokenResource } from './access-token.js';
+import {
+  ACCESS_LEVELS,
+  accessLevelName,
+  describeToken,
+  type NamespaceRef,
+  type TokenResource,
+} from './access-token.js';
 import { BOT_REFUSED_SCOPES } from './scopes.js';
 import {
   matchesSearch,
@@ -80,6 +86,35 @@ export function resourceAccessTokens(kind: 'project' | 'group'): TokenKindModule
       await client.delete(
         id === 'self' ? 'personal_access_tokens/self' : `${base(owner)}/${pathSegment(id)}`,
       );
+    },
+
+    explainRefusal(owner, change, status, said) {
+      const other = kind === 'project' ? 'group' : 'project';
+      if (change.action === 'create') {
+        if (status === 400 && /permissions not held/i.test(said)) {
+          return `access-level ${accessLevelName(change.accessLevel ?? ACCESS_LEVELS.maintainer)} is above the role of gitlab-token's user in ${owner.label}: GitLab lets a user give a ${kind} access token at most their own role (an administrator counts as Owner). Give a lower access-level, or use the credential of a user with that role.`;
+        }
+        if (status === 400 && /permission to create/i.test(said)) {
+          return `Creating a ${kind} access token needs ${role}, or an administrator; gitlab-token's user is not one (and a bot user, as a ${kind} access token's is, never may). Use such a credential.`;
+        }
+        return undefined;
+      }
+      if (change.id === 'self') {
+        if (status === 405) {
+          return `gitlab-token is not a ${kind} access token: GitLab rotates a token through /${kind}s/:id/access_tokens/self/rotate only for that ${kind}'s own bot tokens, and answers 405 to any other credential. For a personal or service-account token give token-kind personal (the default); for a ${other} access token, token-kind ${other}.`;
+        }
+        if (status === 401 || status === 404) {
+          return `gitlab-token is not an access token of ${owner.label}${status === 404 ? ` (it cannot even see that ${kind}, or there is none)` : ''}: a ${kind} access token rotates itself only through its own ${kind}. Check ${kind} (or leave it out: it is then found from the credential) and token-kind.`;
+        }
+        return undefined;
+      }
+      if (status === 400 && /not eligible|permissions not held/i.test(said)) {
+        return `${describeToken(change.token)} has the role ${accessLevelName(change.token.accessLevel ?? 0)} in ${owner.label}, above the role of gitlab-token's user: GitLab lets only a user with at least the token's role rotate it (an administrator counts as Owner). Use such a credential.`;
+      }
+      if (status === 401 || status === 404) {
+        return `Rotating a ${kind} access token needs ${role}, or an administrator, and the token must be one of ${owner.label}; GitLab answers ${status} otherwise. Check token-id, ${kind} and the role of gitlab-token's user.`;
+      }
+      return undefined;
     },
 
     refusedScopes(scopes) {

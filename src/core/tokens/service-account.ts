@@ -6,6 +6,7 @@
  * `self` endpoints. On GitLab.com nobody has an administrator's token: these endpoints are the only way.
  */
 import { pathSegment } from '../gitlab/gitlab-client.js';
+import { NOT_AN_ACCESS_TOKEN } from './personal.js';
 import { ADMIN_ONLY_SCOPES } from './scopes.js';
 import {
   matchesSearch,
@@ -18,7 +19,15 @@ import {
 
 type ServiceAccountOwner = Extract<ResolvedOwner, { kind: 'service-account' }>;
 
+/**
+ * GitLab's 403 on every `/groups/:id/service_accounts` endpoint: the caller is not an Owner of the group (nor an
+ * administrator), or the group's tier has no service accounts. GitLab does not say which.
+ */
+export const SERVICE_ACCOUNTS_NEED =
+  "Managing a group's service accounts and their tokens needs GitLab Premium or Ultimate (the Free tier, on GitLab.com or a self-managed instance, has no service accounts) and the Owner role on the account's top-level group, or an administrator's token; GitLab answers 403 to anyone else. Check the group's tier and the role of gitlab-token's user. An instance service account (self-managed, administrators) is managed with token-kind personal and user.";
+
 function base(owner: ServiceAccountOwner): string {
+  if (owner.group === undefined) throw new GroupNeededError(owner.label);
   return `groups/${pathSegment(owner.group)}/service_accounts/${owner.userId}/personal_access_tokens`;
 }
 
@@ -64,6 +73,15 @@ export const serviceAccountTokens: TokenKindModule<ServiceAccountOwner> = {
     await client.delete(id === 'self' ? 'personal_access_tokens/self' : `${base(owner)}/${pathSegment(id)}`);
   },
 
+  explainRefusal(owner, change, status) {
+    if (change.action === 'rotate' && change.id === 'self')
+      return status === 405 ? NOT_AN_ACCESS_TOKEN : undefined;
+    if (status === 403) return SERVICE_ACCOUNTS_NEED;
+    if (status === 404 && change.action === 'rotate')
+      return `GitLab does not know token ${change.id} as a token of ${owner.label}: check token-id, user and group.`;
+    return undefined;
+  },
+
   refusedScopes(scopes) {
     const refused = scopes.filter((scope) => (ADMIN_ONLY_SCOPES as readonly string[]).includes(scope));
     return refused.length === 0
@@ -80,5 +98,18 @@ export class TokenNotFoundError extends Error {
     readonly ownerLabel: string,
   ) {
     super(`token ${tokenId} is not a token of ${ownerLabel}`);
+  }
+}
+
+/**
+ * A service account's tokens were to be listed or managed by id (a recovery, say) while only the account's own
+ * token was given, without group: GitLab has these endpoints only under the group.
+ */
+export class GroupNeededError extends Error {
+  override readonly name = 'GroupNeededError';
+  constructor(readonly ownerLabel: string) {
+    super(
+      `Managing the tokens of ${ownerLabel} other than through the token itself goes through its group: give group (and user).`,
+    );
   }
 }

@@ -14,7 +14,11 @@ export type ResolvedOwner =
   | { readonly kind: 'group'; readonly group: NamespaceRef; readonly label: string }
   | {
       readonly kind: 'service-account';
-      readonly group: NamespaceRef;
+      /**
+       * Undefined only for the account's own token rotating, reading or revoking itself (token-id self) without
+       * group: its self endpoints need no group; anything that lists the account's tokens does.
+       */
+      readonly group: NamespaceRef | undefined;
       readonly userId: number;
       readonly label: string;
     };
@@ -35,6 +39,12 @@ export interface NewTokenRequest {
   readonly accessLevel: number | undefined;
 }
 
+/** A change GitLab refused (answered 4xx: nothing changed), for the kind to explain. */
+export type RefusedChange =
+  | { readonly action: 'create'; readonly accessLevel: number | undefined }
+  /** `id` as sent: the token's id, or `self` when the credential rotated itself through its self endpoint. */
+  | { readonly action: 'rotate'; readonly id: number | 'self'; readonly token: AccessToken };
+
 export interface TokenKindModule<O extends ResolvedOwner = ResolvedOwner> {
   readonly kind: TokenKind;
   /** Who may create tokens of this kind, for messages ("an administrator", "a Maintainer of the project"). */
@@ -50,6 +60,11 @@ export interface TokenKindModule<O extends ResolvedOwner = ResolvedOwner> {
   /** Sent once: never retried (a second rotate with the old token revokes the new one). */
   rotate(client: GitlabClient, owner: O, id: number | 'self', expiresAt: string): Promise<NewAccessToken>;
   revoke(client: GitlabClient, owner: O, id: number | 'self'): Promise<void>;
+  /**
+   * What a refusal of a create or rotate means under this kind's rules, as advice for the message (which already
+   * carries GitLab's status and text), or undefined when the generic advice fits. `said`: GitLab's text.
+   */
+  explainRefusal(owner: O, change: RefusedChange, status: number, said: string): string | undefined;
   /** Scopes a new token of this kind may not have, with the reason; checked before the create. */
   refusedScopes(
     scopes: readonly string[],

@@ -14,6 +14,6 @@ const KINDS: { readonly [K in TokenKind]: TokenKindModule<Extract<ResolvedOwner,
 };
 
 /** The module of the owner's kind, typed for that owner. */
-export function tokenKindOf(owner: ResolvedOwner): TokenKindModule {
+export function tokenKindOf(owner: Pick<ResolvedOwner, 'kind'>): TokenKindModule {
   return KINDS[owner.kind];
 }
