@@ -94,7 +94,7 @@ const PAGE_SIZE = 100;
 const MAX_PAGES = 100;
 /** GitHub's advice for a secondary rate limit that names no time: "wait for at least one minute". */
 const SECONDARY_RATE_LIMIT_WAIT_SECONDS = 60;
-const headers = { 'x-github-api-version': '2022-11-28' };
+const API_VERSION = { 'x-github-api-version': '2022-11-28' };
 
 export function createGithubSecretsApi(env: GithubApiEnvironment): GithubSecretsApi {
   const octokit = getOctokit(
@@ -129,15 +129,15 @@ export function createGithubSecretsApi(env: GithubApiEnvironment): GithubSecrets
       const { data, headers: answer } = await call('GET', path, () => {
         switch (place.kind) {
           case 'repository':
-            return actions.getRepoPublicKey({ ...repo(place.repository), headers });
+            return actions.getRepoPublicKey({ ...repo(place.repository), headers: API_VERSION });
           case 'environment':
             return actions.getEnvironmentPublicKey({
               ...repo(place.repository),
               environment_name: place.environment,
-              headers,
+              headers: API_VERSION,
             });
           case 'organization':
-            return actions.getOrgPublicKey({ org: place.org, headers });
+            return actions.getOrgPublicKey({ org: place.org, headers: API_VERSION });
         }
       });
       if (typeof data?.key_id !== 'string' || typeof data.key !== 'string') {
@@ -162,7 +162,7 @@ export function createGithubSecretsApi(env: GithubApiEnvironment): GithubSecrets
       let visibility: OrgSecretVisibility;
       try {
         const { data } = await call('GET', path, () =>
-          actions.getOrgSecret({ org, secret_name: name, headers }),
+          actions.getOrgSecret({ org, secret_name: name, headers: API_VERSION }),
         );
         visibility = data.visibility;
       } catch (error) {
@@ -178,7 +178,7 @@ export function createGithubSecretsApi(env: GithubApiEnvironment): GithubSecrets
             secret_name: name,
             per_page: PAGE_SIZE,
             page,
-            headers,
+            headers: API_VERSION,
           }),
         );
         ids.push(...data.repositories.map((repository) => repository.id));
@@ -193,7 +193,7 @@ export function createGithubSecretsApi(env: GithubApiEnvironment): GithubSecrets
         secret_name: name,
         encrypted_value: sealed.encryptedValue,
         key_id: sealed.keyId,
-        headers,
+        headers: API_VERSION,
       };
       const { status } = await call('PUT', path, () => {
         switch (place.kind) {
@@ -284,7 +284,7 @@ function createCaller(env: GithubApiEnvironment) {
 function askedWait(
   failure: GithubRequestError,
   nowMs: number,
-): { seconds: number; source: 'Retry-After' | 'x-ratelimit-reset' | 'secondary rate limit' } | undefined {
+): { seconds: number; source: string } | undefined {
   const { retryAfter, remaining, reset, date } = failure.rateLimit;
   const seconds = parseRetryAfter(retryAfter, date);
   if (seconds !== undefined) return { seconds, source: 'Retry-After' };
@@ -294,7 +294,10 @@ function askedWait(
     const reference = Number.isNaN(serverNow) ? nowMs : serverNow;
     return { seconds: Math.max(0, Math.ceil(Number(reset) - reference / 1000)), source: 'x-ratelimit-reset' };
   }
-  return { seconds: SECONDARY_RATE_LIMIT_WAIT_SECONDS, source: 'secondary rate limit' };
+  return {
+    seconds: SECONDARY_RATE_LIMIT_WAIT_SECONDS,
+    source: 'a secondary rate limit without Retry-After: at least a minute, by its rules',
+  };
 }
 
 function stringHeaders(

@@ -466,7 +466,24 @@ describe('rate limits, waited out as GitHub asks', () => {
     );
   });
 
-  it('waits a minute after a secondary rate limit that names no time', async () => {
+  it('stops at once after a secondary rate limit that names no time, as GitHub asks for a minute', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: putPath,
+      respond: { status: 403, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
+    const token = repoWriter();
+    const target = destination(token);
+    await target.preflight();
+    const error = await failure(target.write(NEW_TOKEN), [token]);
+    expect(error).toBeInstanceOf(DestinationFailure);
+    expect(puts()).toHaveLength(1);
+    expect(error.message).toContain(
+      'GitHub answered 403 "You have exceeded a secondary rate limit." (GitHub asked to wait 60 s (a secondary rate limit without Retry-After: at least a minute, by its rules), more than the 60 s left of the 60 s retry budget). GitHub rate-limited github-token; run again later.',
+    );
+  });
+
+  it('waits a minute after a secondary rate limit that names no time, when the budget allows', async () => {
     github.faults.inject({
       method: 'PUT',
       path: putPath,
