@@ -16,10 +16,9 @@ import {
   type GithubSecretScope,
   type GithubSecretTarget,
 } from '../core/options.js';
-import type { GithubAdviceKey } from './github-request-error.js';
+import type { DescribeGithubContext, GithubAdviceKey } from './github-request-error.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import type {
-  describeGithubError,
   GithubPublicKey,
   GithubSecretPlace,
   GithubSecretsApi,
@@ -129,7 +128,7 @@ function missingClassicScope(place: GithubSecretPlace, key: GithubPublicKey): st
 interface Prepared {
   readonly api: GithubSecretsApi;
   /** From the same bundle as `api`: its errors are that bundle's GithubRequestError, which `instanceof` checks. */
-  readonly describe: typeof describeGithubError;
+  readonly describe: (error: unknown, context: DescribeGithubContext) => string;
   readonly seal: SealBox;
   readonly keyId: string;
   readonly key: Uint8Array;
