@@ -66,10 +66,16 @@ export async function startForwardProxy(hosts: Record<string, string> = {}): Pro
     req.url = `${address}:${port ?? ''}`;
     tunnel.call(server, req, socket, head);
   });
+  // Tunnels leave the HTTP server's bookkeeping, so closeAllConnections alone would not end them.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const close = () =>
     new Promise<void>((resolve) => {
-      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       server.close(() => resolve());
     });
   return {
