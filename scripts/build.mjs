@@ -1,31 +1,55 @@
-// Bundles each entry point with ncc into dist/<entry>/index.js. dist/ is emptied first so that a chunk no longer
-// produced does not linger (CI compares dist/ with `git status --porcelain`, which sees stale and new files alike).
+// Bundles with ncc into dist/. dist/ is emptied first so that a chunk no longer produced does not linger (CI compares
+// dist/ with `git status --porcelain`, which sees stale and new files alike).
+//
+// Two kinds of bundle, because ncc applies a tsconfig's `paths` to a whole build and reads them from the
+// tsconfig.json of its working directory (the tsconfig nearest to the entry is only used to type-check it):
+// - dist/main, dist/post, dist/cli: the entries, built in src/, whose tsconfig.json maps the packages @actions/core
+//   loads only for features gitlab-pat never uses to modules that throw (src/bundle-stubs/).
+// - dist/github-secrets: everything that talks to GitHub (@actions/github with the real @actions/http-client, and
+//   libsodium), built from the project root, whose tsconfig maps nothing. The entries load it with
+//   `import(/* webpackIgnore: true */ '../github-secrets/index.js')`, which the bundler leaves as it is, so that it
+//   is read only when a GitHub secret is written: from dist/<entry>/ that path is this bundle, as from src/github/
+//   it is its source, src/github-secrets/index.ts.
+// Each build runs in a child process, because the working directory decides the tsconfig.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import process from 'node:process';
 
-const entries = {
-  main: 'src/github/entry/main.ts',
-  post: 'src/github/entry/post.ts',
-  cli: 'src/cli/index.ts',
+const ROOT = resolve(import.meta.dirname, '..');
+const STUBBED = join(ROOT, 'src');
+/** name: [entry, working directory (whose tsconfig.json gives `paths`)] */
+const builds = {
+  main: ['src/github/entry/main.ts', STUBBED],
+  post: ['src/github/entry/post.ts', STUBBED],
+  cli: ['src/cli/index.ts', STUBBED],
+  'github-secrets': ['src/github-secrets/index.ts', ROOT],
 };
 
-rmSync('dist', { recursive: true, force: true });
-for (const [name, source] of Object.entries(entries)) {
-  execFileSync(
-    process.execPath,
-    [
-      'node_modules/@vercel/ncc/dist/ncc/cli.js',
-      'build',
-      source,
-      '-o',
-      `dist/${name}`,
-      '--minify',
-      '--quiet',
-      '--target',
-      'es2022',
-    ],
-    { stdio: 'inherit' },
-  );
+const [only] = process.argv.slice(2);
+if (only === undefined) {
+  rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
+  for (const [name, [, cwd]] of Object.entries(builds)) {
+    execFileSync(process.execPath, [import.meta.filename, name], { cwd, stdio: 'inherit' });
+  }
+  chmodSync(join(ROOT, 'dist/cli/index.js'), 0o755);
+} else {
+  const build = builds[only];
+  if (!build) throw new Error(`No build named ${only}`);
+  const [entry] = build;
+  const { default: ncc } = await import('@vercel/ncc');
+  const { code, assets } = await ncc(join(ROOT, entry), {
+    minify: true,
+    quiet: true,
+    target: 'es2022',
+    // ncc defaults this to the working directory; files outside it would not be copied into dist/.
+    filterAssetBase: ROOT,
+  });
+  const out = join(ROOT, 'dist', only);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'index.js'), code);
+  for (const [name, asset] of Object.entries(assets)) {
+    mkdirSync(dirname(join(out, name)), { recursive: true });
+    writeFileSync(join(out, name), asset.source);
+  }
 }
-chmodSync('dist/cli/index.js', 0o755);

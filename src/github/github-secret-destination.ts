@@ -16,14 +16,15 @@ import {
   type GithubSecretScope,
   type GithubSecretTarget,
 } from './github-secret-options.js';
-import { describeGithubError, type GithubAdviceKey } from './github-request-error.js';
+import type { DescribeGithubContext, GithubAdviceKey } from './github-request-error.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import type {
   GithubPublicKey,
   GithubSecretPlace,
   GithubSecretsApi,
   OrgSecretAccess,
-} from './github-secrets-api.js';
+  SealBox,
+} from '../github-secrets/index.js';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -109,6 +110,11 @@ function advice(place: GithubSecretPlace, name: string): Partial<Record<GithubAd
   return {
     403: `Writing ${name} needs ${neededPermission(place)}. ${GITHUB_TOKEN_NOTE}`,
     404: notFound,
+    // GitHub redirects the old name of a renamed or transferred repository (or organization) to its new place.
+    redirect:
+      place.kind === 'organization'
+        ? `Organization ${place.org} may have been renamed: set github-secret-org to its current name.`
+        : `Repository ${repositoryText(place.repository)} was renamed or transferred: set github-secret-repository to its current owner/name.`,
   };
 }
 
@@ -121,7 +127,9 @@ function missingClassicScope(place: GithubSecretPlace, key: GithubPublicKey): st
 
 interface Prepared {
   readonly api: GithubSecretsApi;
-  readonly seal: (message: Uint8Array, publicKey: Uint8Array) => Uint8Array;
+  /** From the same bundle as `api`: its errors are that bundle's GithubRequestError, which `instanceof` checks. */
+  readonly describe: (error: unknown, context: DescribeGithubContext) => string;
+  readonly seal: SealBox;
   readonly keyId: string;
   readonly key: Uint8Array;
   readonly access: OrgSecretAccess | undefined;
@@ -137,11 +145,11 @@ export function githubSecretDestination(
   let prepared: Prepared | undefined;
 
   async function prepare(): Promise<Prepared> {
-    // Loaded here, not at start: only runs that write a GitHub secret pay for Octokit and the encryption.
-    const [{ createGithubSecretsApi, DEFAULT_GITHUB_RETRY_POLICY }, { sealBox }] = await Promise.all([
-      import('./github-secrets-api.js'),
-      import('./sealed-box.js'),
-    ]);
+    // Loaded here, not at start: only runs that write a GitHub secret pay for Octokit and libsodium. The bundler
+    // leaves this import as it is: from dist/main/ (or dist/cli/) it reaches dist/github-secrets/index.js, a bundle
+    // built apart (scripts/build.mjs), as from here it reaches src/github-secrets/index.ts.
+    const { createGithubSecretsApi, DEFAULT_GITHUB_RETRY_POLICY, describeGithubError, loadSealBox } =
+      await import(/* webpackIgnore: true */ '../github-secrets/index.js');
     const api = createGithubSecretsApi({
       apiUrl,
       token: target.token,
@@ -162,7 +170,7 @@ export function githubSecretDestination(
       }
     };
 
-    const publicKey = await read(() => api.publicKey(place));
+    const [seal, publicKey] = await Promise.all([loadSealBox(), read(() => api.publicKey(place))]);
     const missing = missingClassicScope(place, publicKey);
     if (missing !== undefined) {
       throw new UnchangedFailure(
@@ -189,7 +197,7 @@ export function githubSecretDestination(
       );
     }
     log.debug(`${description}: public key ${publicKey.keyId}.`);
-    return { api, seal: sealBox, keyId: publicKey.keyId, key, access };
+    return { api, describe: describeGithubError, seal, keyId: publicKey.keyId, key, access };
   }
 
   return {
@@ -220,7 +228,7 @@ export function githubSecretDestination(
         log.debug(`${description}: ${outcome}.`);
       } catch (error) {
         throw new DestinationFailure(
-          describeGithubError(error, {
+          ready.describe(error, {
             doing: `Writing ${description}`,
             apiUrl,
             advice: {

@@ -1,45 +1,30 @@
 /**
- * libsodium's `crypto_box_seal`, which GitHub requires for secret values: an anonymous sender encrypts to the
+ * libsodium's `crypto_box_seal`, which GitHub requires for secret values
+ * (https://docs.github.com/rest/guides/encrypting-secrets-for-the-rest-api): an anonymous sender encrypts to the
  * repository's (or environment's, or organization's) public key, and only GitHub holds the secret key.
- *
- * A sealed box is the ephemeral public key followed by `crypto_box(message)` from the ephemeral secret key to the
- * recipient, with the nonce derived from both public keys (BLAKE2b, 24 bytes), so no nonce travels with it.
- * tweetnacl (audited) provides `crypto_box`; @noble/hashes (audited) provides BLAKE2b.
+ * libsodium-wrappers is libsodium itself, compiled to WebAssembly, as GitHub's own examples use it; its ephemeral
+ * secret key lives and is wiped inside libsodium. Part of the dist/github-secrets bundle.
  */
-import { blake2b } from '@noble/hashes/blake2.js';
-import { randomFillSync } from 'node:crypto';
-import nacl from 'tweetnacl';
+import sodium from 'libsodium-wrappers';
 
-export const SEALED_BOX_OVERHEAD = nacl.box.publicKeyLength + nacl.box.overheadLength;
+/** What sealing adds to a message: the ephemeral public key and the MAC (libsodium's crypto_box_SEALBYTES). */
+export const SEALED_BOX_OVERHEAD = 48;
+const PUBLIC_KEY_BYTES = 32;
 
-/** The nonce libsodium derives for a sealed box: blake2b(ephemeral public key || recipient public key). */
-export function sealedBoxNonce(ephemeralPublicKey: Uint8Array, recipientPublicKey: Uint8Array): Uint8Array {
-  const input = new Uint8Array(ephemeralPublicKey.length + recipientPublicKey.length);
-  input.set(ephemeralPublicKey, 0);
-  input.set(recipientPublicKey, ephemeralPublicKey.length);
-  return blake2b(input, { dkLen: nacl.box.nonceLength });
-}
+export type SealBox = (message: Uint8Array, recipientPublicKey: Uint8Array) => Uint8Array;
 
-export function sealBox(message: Uint8Array, recipientPublicKey: Uint8Array): Uint8Array {
-  if (recipientPublicKey.length !== nacl.box.publicKeyLength) {
-    throw new Error(
-      `A sealed box needs a ${nacl.box.publicKeyLength}-byte public key, got ${recipientPublicKey.length} bytes.`,
-    );
-  }
-  // The ephemeral key comes from Node's CSPRNG rather than tweetnacl's own source detection, which depends on
-  // globals a bundler may rewrite.
-  const ephemeralSecret = randomFillSync(new Uint8Array(nacl.box.secretKeyLength));
-  const ephemeral = nacl.box.keyPair.fromSecretKey(ephemeralSecret);
-  try {
-    const nonce = sealedBoxNonce(ephemeral.publicKey, recipientPublicKey);
-    const box = nacl.box(message, nonce, recipientPublicKey, ephemeral.secretKey);
-    const sealed = new Uint8Array(ephemeral.publicKey.length + box.length);
-    sealed.set(ephemeral.publicKey, 0);
-    sealed.set(box, ephemeral.publicKey.length);
-    return sealed;
-  } finally {
-    // Whoever holds the ephemeral secret key can open the box; it must not outlive this call.
-    ephemeralSecret.fill(0);
-    ephemeral.secretKey.fill(0);
-  }
+/**
+ * Loads libsodium (its WebAssembly module starts asynchronously) and returns `crypto_box_seal`. Throws, without
+ * echoing the key, when a key is not the 32 bytes of a crypto_box public key.
+ */
+export async function loadSealBox(): Promise<SealBox> {
+  await sodium.ready;
+  return (message, recipientPublicKey) => {
+    if (recipientPublicKey.length !== PUBLIC_KEY_BYTES) {
+      throw new Error(
+        `A sealed box needs a ${PUBLIC_KEY_BYTES}-byte public key, got ${recipientPublicKey.length} bytes.`,
+      );
+    }
+    return sodium.crypto_box_seal(message, recipientPublicKey);
+  };
 }

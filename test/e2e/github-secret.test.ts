@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
-import { startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
+import { startForwardProxy, startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
 import { findLeaks } from '../support/leak-scan.js';
-import { ACTION_MAIN, runAction, transcript } from '../support/run-dist.js';
+import { ROOT, runAction, transcript } from '../support/run-dist.js';
 
 const TODAY = '2026-11-27';
 const REPOSITORY = 'octo-org/deployer';
@@ -159,6 +159,55 @@ describe('the Action with github-secret', () => {
     expect(github.secretValue({ repository: REPOSITORY }, 'GITLAB_TOKEN')).toBe(run.outputs.token);
   });
 
+  it('writes through the proxy the runner names in HTTP_PROXY', async () => {
+    await using proxy = await startForwardProxy({ 'api.github.test': '127.0.0.1' });
+    const apiUrl = github.url.replace('127.0.0.1', 'api.github.test');
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      // GitLab calls decide by curl's rules, where loopback is proxied unless NO_PROXY names it (as a runner whose
+      // GitLab is local does); GitHub calls by the runner's, where loopback is always direct.
+      runner({ GITHUB_API_URL: apiUrl, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }),
+    );
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(new Set(proxy.requests.map((request) => `${request.method} ${request.target}`))).toEqual(
+      new Set([`CONNECT ${new URL(apiUrl).host}`]),
+    );
+    expect(github.secretValue({ repository: REPOSITORY }, 'GITLAB_TOKEN')).toBe(run.outputs.token);
+  });
+
+  it('does not follow a redirect of the PUT: the server it points to receives nothing', async () => {
+    await using elsewhere = await startGithubEmulator();
+    elsewhere.addRepository(REPOSITORY);
+    github.faults.inject({
+      method: 'PUT',
+      path: `/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN`,
+      respond: {
+        status: 307,
+        headers: { location: `${elsewhere.url}/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN` },
+      },
+    });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode, run.stdout + run.stderr).toBe(3);
+    expect(elsewhere.requests).toEqual([]);
+    expect(github.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
+    expect(run.stdout).toContain(`GitHub answered 307, a redirect to ${elsewhere.url}/repos/`);
+    expect(run.stdout).toContain('Check GITHUB_API_URL');
+    expect(gitlab.tokenByValue(run.outputs.token ?? '')?.revoked).toBe(false);
+  });
+
   it('creates a token for another user into an environment secret', async () => {
     const run = await runAction(
       {
@@ -302,14 +351,27 @@ describe('the Action without a durable destination', () => {
 });
 
 describe('the bundle', () => {
-  it('keeps Octokit and the encryption out of the main entry: they are chunks loaded only for github-secret', () => {
-    const main = readFileSync(ACTION_MAIN, 'utf8');
-    expect(main).not.toContain('octokit-core.js');
-    expect(main).not.toContain('TweetNaCl');
-    const chunks = readdirSync(join(ACTION_MAIN, '..')).filter((name) => /^\d+\.index\.js$/.test(name));
-    const text = chunks.map((name) => readFileSync(join(ACTION_MAIN, '..', name), 'utf8')).join('\n');
-    expect(text).toContain('octokit-core.js');
-    expect(text).toContain('TweetNaCl');
+  const bundle = (path: string) => readFileSync(join(ROOT, 'dist', path), 'utf8');
+
+  it('keeps Octokit, undici and libsodium out of the entries: dist/github-secrets has them, imported only for github-secret', () => {
+    const githubSecrets = bundle('github-secrets/index.js');
+    for (const entry of ['main', 'post', 'cli']) {
+      const files = readdirSync(join(ROOT, 'dist', entry)).filter((name) => name.endsWith('.js'));
+      const text = files.map((name) => bundle(`${entry}/${name}`)).join('\n');
+      for (const marker of ['octokit-core.js', 'undici', 'libsodium']) {
+        expect(text, `${entry} holds ${marker}`).not.toContain(marker);
+        expect(githubSecrets).toContain(marker);
+      }
+    }
+    // One dynamic import, left as written: from dist/main/ it reaches dist/github-secrets/index.js.
+    expect(bundle('main/index.js').match(/import\("\.\.\/github-secrets\/index\.js"\)/g)).toHaveLength(1);
+  });
+
+  it("bundles the real @actions/http-client for GitHub, and the entries only @actions/core's OIDC client as a stub", () => {
+    expect(bundle('main/index.js')).toContain('gitlab-pat does not bundle @actions/http-client');
+    const githubSecrets = bundle('github-secrets/index.js');
+    expect(githubSecrets).not.toContain('gitlab-pat does not bundle');
+    expect(githubSecrets).toContain('https_proxy');
   });
 });
 

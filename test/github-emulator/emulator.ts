@@ -92,6 +92,11 @@ export interface GithubEmulator extends AsyncDisposable {
   /** Replaces the place's key pair, as GitHub may at any time. */
   rotateKey(place: GithubPlaceSpec): void;
   repositoryId(fullName: string): number;
+  /**
+   * Renames a repository, as its owner may: GitHub then answers calls to the old name with 301 Moved Permanently,
+   * pointing at /repositories/ID/... on the same host.
+   */
+  renameRepository(fullName: string, newFullName: string): void;
   readonly requests: RecordedGithubRequest[];
   clearRequests(): void;
   readonly faults: { inject(fault: FaultSpec): void; clear(): void; pending(): number };
@@ -141,6 +146,8 @@ const notFound = () => new GithubError(404, 'Not Found');
 
 export async function startGithubEmulator(): Promise<GithubEmulator> {
   const repositories = new Map<string, Repository>();
+  /** Old names of renamed repositories, lower-case. */
+  const moved = new Map<string, Repository>();
   const organizations = new Map<string, Place>();
   const tokens: Token[] = [];
   const faults = new FaultInjector();
@@ -261,6 +268,16 @@ export async function startGithubEmulator(): Promise<GithubEmulator> {
     const { method, segments } = context;
     const [root, a, b, c, d, e, f] = segments;
     if (root === 'repos' && a !== undefined && b !== undefined) {
+      const renamed = moved.get(`${a}/${b}`.toLowerCase());
+      if (renamed && !repository(`${a}/${b}`)) {
+        const rest = segments.slice(3).map((segment) => encodeURIComponent(segment));
+        const url = [`${baseUrl}/repositories/${renamed.id}`, ...rest].join('/');
+        return {
+          status: 301,
+          headers: { location: url },
+          body: { message: 'Moved Permanently', url, documentation_url: DOCS },
+        };
+      }
       const repo = repository(`${a}/${b}`);
       if (c === 'actions' && d === 'secrets' && e !== undefined && segments.length === 6) {
         if (!repo) throw notFound();
@@ -596,6 +613,14 @@ export async function startGithubEmulator(): Promise<GithubEmulator> {
       target.keyId = String((nextKeyId += 7n));
     },
     repositoryId,
+    renameRepository(fullName, newFullName) {
+      const repo = repository(fullName);
+      if (!repo) throw new Error(`GitHub emulator: no repository ${fullName}`);
+      repositories.delete(fullName.toLowerCase());
+      const renamed = { ...repo, fullName: newFullName };
+      repositories.set(newFullName.toLowerCase(), renamed);
+      moved.set(fullName.toLowerCase(), renamed);
+    },
     get requests() {
       return log.map((entry) => ({ ...entry }));
     },

@@ -1,4 +1,4 @@
-/** The GitHub REST emulator for the github-secret destination: what unit and end-to-end tests use. */
+/** The GitHub REST emulator for the github-secret destination, and a forward proxy: what unit and end-to-end tests use. */
 export {
   startGithubEmulator,
   type EmuGithubSecret,
@@ -11,3 +11,4 @@ export {
   type RecordedGithubRequest,
 } from './emulator.js';
 export { generateBoxKeyPair, openSealedBox, type BoxKeyPair } from './sealed-box-open.js';
+export { startForwardProxy, type ForwardProxy, type ProxiedRequest } from './forward-proxy.js';

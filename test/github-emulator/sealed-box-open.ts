@@ -1,10 +1,12 @@
 /**
  * GitHub's side of a sealed box: the emulator holds each place's secret key and opens what the product sealed, the
- * way GitHub does before it stores a secret. Written from libsodium's definition (crypto_box_seal_open), apart from
- * the product's sealing code, and checked against a vector made by libsodium itself (sealed-box.test.ts).
+ * way GitHub does before it stores a secret, with libsodium's own crypto_box_seal_open. The opener is checked against
+ * a box that the C libsodium sealed (test/github/sealed-box.test.ts).
  */
-import { blake2b } from '@noble/hashes/blake2.js';
-import nacl from 'tweetnacl';
+import sodium from 'libsodium-wrappers';
+
+// libsodium's WebAssembly module starts asynchronously; every function below needs it.
+await sodium.ready;
 
 export interface BoxKeyPair {
   readonly publicKey: Uint8Array;
@@ -12,31 +14,20 @@ export interface BoxKeyPair {
 }
 
 export function generateBoxKeyPair(): BoxKeyPair {
-  return nacl.box.keyPair();
+  const { publicKey, privateKey } = sodium.crypto_box_keypair();
+  return { publicKey, secretKey: privateKey };
 }
 
 /** The plaintext, or undefined when the box was not sealed for this key pair or was altered. */
 export function openSealedBox(sealed: Uint8Array, recipient: BoxKeyPair): Uint8Array | undefined {
-  const publicKeyLength = nacl.box.publicKeyLength;
-  if (sealed.length < publicKeyLength + nacl.box.overheadLength) return undefined;
-  const ephemeralPublicKey = sealed.subarray(0, publicKeyLength);
-  const nonceInput = new Uint8Array(publicKeyLength * 2);
-  nonceInput.set(ephemeralPublicKey, 0);
-  nonceInput.set(recipient.publicKey, publicKeyLength);
-  const nonce = blake2b(nonceInput, { dkLen: nacl.box.nonceLength });
-  return (
-    nacl.box.open(sealed.subarray(publicKeyLength), nonce, ephemeralPublicKey, recipient.secretKey) ??
-    undefined
-  );
+  try {
+    return sodium.crypto_box_seal_open(sealed, recipient.publicKey, recipient.secretKey);
+  } catch {
+    return undefined;
+  }
 }
 
-/** Seeds stored secrets (the product's own sealing is what tests check, so seeding does not use it). */
+/** Seeds stored secrets with libsodium directly (the product's own sealing module is what tests check). */
 export function sealForTest(message: Uint8Array, recipientPublicKey: Uint8Array): Uint8Array {
-  const ephemeral = nacl.box.keyPair();
-  const nonceInput = new Uint8Array(nacl.box.publicKeyLength * 2);
-  nonceInput.set(ephemeral.publicKey, 0);
-  nonceInput.set(recipientPublicKey, nacl.box.publicKeyLength);
-  const nonce = blake2b(nonceInput, { dkLen: nacl.box.nonceLength });
-  const box = nacl.box(message, nonce, recipientPublicKey, ephemeral.secretKey);
-  return new Uint8Array([...ephemeral.publicKey, ...box]);
+  return sodium.crypto_box_seal(message, recipientPublicKey);
 }

@@ -2,7 +2,7 @@
  * The github-secret destination against the GitHub emulator, through the real Octokit client: what it sends, what it
  * stores, what it says when GitHub refuses, and that no message carries the value, its sealed form or github-token.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Destination } from '../../src/core/destinations/destination.js';
 import { DestinationFailure, InputError, UnchangedFailure } from '../../src/core/errors.js';
 import type { NewAccessToken } from '../../src/core/tokens/access-token.js';
@@ -11,7 +11,8 @@ import type { GithubSecretScope } from '../../src/github/github-secret-options.j
 import { SecretRegistry } from '../../src/core/redact.js';
 import { githubApiUrl, githubSecretDestination } from '../../src/github/github-secret-destination.js';
 import type { RetryPolicy } from '../../src/core/retry-policy.js';
-import { startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
+import { proxyDispatcher } from '../../src/github/github-fetch.js';
+import { startForwardProxy, startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
 
 /** A GitHub secret's preflight needs nothing the GitLab side knows. */
 const NO_FACTS = { tokenResource: null, writerScopes: undefined } as const;
@@ -45,6 +46,7 @@ beforeEach(async () => {
   sleeps = [];
 });
 afterEach(async () => {
+  vi.unstubAllEnvs();
   await github.close();
 });
 
@@ -420,6 +422,230 @@ describe('retries', () => {
     await failure(destination(token).preflight(NO_FACTS), [token]);
     expect(github.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
+  });
+});
+
+describe('rate limits, waited out as GitHub asks', () => {
+  const putPath = '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN';
+  const serverDate = 'Fri, 27 Nov 2026 06:00:00 GMT';
+  const serverSeconds = Date.parse(serverDate) / 1000;
+
+  it('waits until x-ratelimit-reset (by the server clock) when x-ratelimit-remaining is 0', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: putPath,
+      respond: {
+        status: 403,
+        headers: {
+          date: serverDate,
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(serverSeconds + 7),
+        },
+        body: { message: 'API rate limit exceeded for user ID 1.' },
+      },
+    });
+    const target = destination(repoWriter());
+    await target.preflight(NO_FACTS);
+    await target.write(NEW_TOKEN);
+    expect(sleeps).toEqual([7000]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('stops at once when the reset is beyond the retry budget, and says when', async () => {
+    github.faults.inject({
+      method: 'GET',
+      path: '/repos/octo-org/deployer/actions/secrets/public-key',
+      respond: {
+        status: 429,
+        headers: {
+          date: serverDate,
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(serverSeconds + 2400),
+        },
+        body: { message: 'API rate limit exceeded for user ID 1.' },
+      },
+    });
+    const token = repoWriter();
+    const error = await failure(destination(token).preflight(NO_FACTS), [token]);
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(github.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(error.message).toContain(
+      'GitHub answered 429 "API rate limit exceeded for user ID 1." (GitHub asked to wait 2400 s (x-ratelimit-reset), more than the 60 s left of the 60 s retry budget). GitHub rate-limited github-token; run again later.',
+    );
+  });
+
+  it('stops at once after a secondary rate limit that names no time, as GitHub asks for a minute', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: putPath,
+      respond: { status: 403, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
+    const token = repoWriter();
+    const target = destination(token);
+    await target.preflight(NO_FACTS);
+    const error = await failure(target.write(NEW_TOKEN), [token]);
+    expect(error).toBeInstanceOf(DestinationFailure);
+    expect(puts()).toHaveLength(1);
+    expect(error.message).toContain(
+      'GitHub answered 403 "You have exceeded a secondary rate limit." (GitHub asked to wait 60 s (a secondary rate limit without Retry-After: at least a minute, by its rules), more than the 60 s left of the 60 s retry budget). GitHub rate-limited github-token; run again later.',
+    );
+  });
+
+  it('waits a minute after a secondary rate limit that names no time, when the budget allows', async () => {
+    github.faults.inject({
+      method: 'PUT',
+      path: putPath,
+      respond: { status: 403, body: { message: 'You have exceeded a secondary rate limit.' } },
+    });
+    const target = destination(repoWriter(), undefined, {
+      retryPolicy: {
+        maxAttempts: 4,
+        budgetMs: 120_000,
+        baseDelayMs: 1_000,
+        maxDelayMs: 10_000,
+        attemptTimeoutMs: 30_000,
+      },
+    });
+    await target.preflight(NO_FACTS);
+    await target.write(NEW_TOKEN);
+    expect(sleeps).toEqual([60_000]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('sends the writes of one token a second apart (@octokit/plugin-throttling), across destinations', async () => {
+    github.addRepository('octo-org/other');
+    const token = github.issueToken({
+      grants: [
+        { repository: 'octo-org/deployer', secrets: 'write' },
+        { repository: 'octo-org/other', secrets: 'write' },
+      ],
+    });
+    const first = destination(token);
+    const second = destination(token, {
+      kind: 'repository',
+      repository: { owner: 'octo-org', name: 'other' },
+    });
+    await Promise.all([first.preflight(NO_FACTS), second.preflight(NO_FACTS)]);
+    const started = performance.now();
+    await Promise.all([first.write(NEW_TOKEN), second.write(NEW_TOKEN)]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(puts()).toHaveLength(2);
+  });
+});
+
+describe('redirects, never followed: every call carries github-token', () => {
+  let elsewhere: GithubEmulator;
+  beforeEach(async () => {
+    elsewhere = await startGithubEmulator();
+    elsewhere.addRepository('octo-org/deployer');
+  });
+  afterEach(async () => {
+    await elsewhere.close();
+  });
+
+  it('a redirect to another server at preflight: that server receives nothing, and the message points at GITHUB_API_URL', async () => {
+    github.faults.inject({
+      method: 'GET',
+      path: '/repos/octo-org/deployer/actions/secrets/public-key',
+      respond: {
+        status: 307,
+        headers: {
+          location: `${elsewhere.url}/repos/octo-org/deployer/actions/secrets/public-key?from=redirect`,
+        },
+      },
+    });
+    const token = repoWriter();
+    const error = await failure(destination(token).preflight(NO_FACTS), [token]);
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(elsewhere.requests).toEqual([]);
+    expect(github.requests).toHaveLength(1);
+    expect(error.message).toContain(
+      `failed: GitHub answered 307, a redirect to ${elsewhere.url}/repos/octo-org/deployer/actions/secrets/public-key, which gitlab-pat does not follow`,
+    );
+    expect(error.message).not.toContain('from=redirect');
+    expect(error.message).toContain(`Check GITHUB_API_URL (${github.url})`);
+  });
+
+  it('a redirect of the PUT (308, which would resend the sealed token): not sent on, not retried', async () => {
+    const token = repoWriter();
+    const target = destination(token);
+    await target.preflight(NO_FACTS);
+    github.faults.inject({
+      method: 'PUT',
+      path: '/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+      respond: {
+        status: 308,
+        headers: { location: `${elsewhere.url}/repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN` },
+      },
+    });
+    const error = await failure(target.write(NEW_TOKEN), [token]);
+    expect(error).toBeInstanceOf(DestinationFailure);
+    expect(elsewhere.requests).toEqual([]);
+    expect(puts()).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    expect(error.message).toContain('GitHub answered 308, a redirect to');
+  });
+
+  it('a renamed repository (301 to its new place on the same host) says to name it by its current name', async () => {
+    github.renameRepository('octo-org/deployer', 'octo-org/deployer-v2');
+    const token = repoWriter();
+    const error = await failure(destination(token).preflight(NO_FACTS), [token]);
+    expect(error).toBeInstanceOf(UnchangedFailure);
+    expect(error.message).toContain(`GitHub answered 301, a redirect to ${github.url}/repositories/`);
+    expect(error.message).toContain(
+      'Repository octo-org/deployer was renamed or transferred: set github-secret-repository to its current owner/name.',
+    );
+    expect(github.requests).toHaveLength(1);
+  });
+});
+
+describe('proxies, as the runner uses them (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)', () => {
+  it('sends every call through HTTP_PROXY, and the proxy reaches GitHub', async () => {
+    await using proxy = await startForwardProxy({ 'api.github.test': '127.0.0.1' });
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    const apiUrl = github.url.replace('127.0.0.1', 'api.github.test');
+    const target = destination(repoWriter(), undefined, { apiUrl });
+    await target.preflight(NO_FACTS);
+    await target.write(NEW_TOKEN);
+    // undici's ProxyAgent tunnels plain http too: the proxy sees where, GitHub what.
+    const tunnels = new Set(proxy.requests.map((request) => `${request.method} ${request.target}`));
+    expect([...tunnels]).toEqual([`CONNECT ${new URL(apiUrl).host}`]);
+    expect(github.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /repos/octo-org/deployer/actions/secrets/public-key',
+      'PUT /repos/octo-org/deployer/actions/secrets/GITLAB_TOKEN',
+    ]);
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_TOKEN')).toBe(NEW_TOKEN.token);
+  });
+
+  it('tunnels https through HTTPS_PROXY, with the credentials of the proxy URL', async () => {
+    await using proxy = await startForwardProxy();
+    vi.stubEnv('HTTPS_PROXY', proxy.url.replace('http://', 'http://runner:s3cret@'));
+    const token = repoWriter();
+    const error = await failure(
+      destination(token, undefined, { apiUrl: 'https://api.github.com' }).preflight(NO_FACTS),
+      [token],
+    );
+    // The test proxy refuses every tunnel, so that nothing leaves the machine.
+    expect(proxy.requests[0]).toEqual({
+      method: 'CONNECT',
+      target: 'api.github.com:443',
+      proxyAuthorization: true,
+    });
+    expect(error.message).toContain('GitHub did not answer');
+    expect(error.message).toContain('HTTPS_PROXY');
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  it('goes direct for hosts in NO_PROXY and for loopback addresses, as @actions/http-client decides', () => {
+    vi.stubEnv('HTTP_PROXY', 'http://proxy.example:3128');
+    vi.stubEnv('HTTPS_PROXY', 'http://proxy.example:3128');
+    vi.stubEnv('NO_PROXY', 'ghe.example.com,.internal.example');
+    expect(proxyDispatcher('https://api.github.com')).toBeDefined();
+    expect(proxyDispatcher('http://api.github.test:8080')).toBeDefined();
+    expect(proxyDispatcher('https://ghe.example.com/api/v3')).toBeUndefined();
+    expect(proxyDispatcher('https://github.internal.example/api/v3')).toBeUndefined();
+    expect(proxyDispatcher(github.url)).toBeUndefined();
   });
 });
 
