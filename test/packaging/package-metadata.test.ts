@@ -44,11 +44,11 @@ describe('package.json', () => {
 });
 
 describe('engines', () => {
-  /** Packages the bundler replaces with stubs (tsconfig.json `paths`, see src/bundle-stubs/): never shipped. */
+  /** Packages the bundler replaces with stubs (src/tsconfig.json `paths`, see src/bundle-stubs/): never shipped. */
   const stubbed = new Set(
     Object.keys(
       (
-        ts.parseConfigFileTextToJson('tsconfig.json', read('tsconfig.json')).config as {
+        ts.parseConfigFileTextToJson('src/tsconfig.json', read('src/tsconfig.json')).config as {
           compilerOptions: { paths: Record<string, string[]> };
         }
       ).compilerOptions.paths,
