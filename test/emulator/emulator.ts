@@ -111,7 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
       ...(body.value === undefined ? {} : { body: body.value }),
     });
 
-    const fault = faults.take(method, url.pathname);
+    const fault = faults.take(method, url.pathname, url.searchParams);
     if (fault) entry.faulted = true;
     if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.delayMs !== undefined) await sleep(fault.delayMs);

@@ -57,9 +57,11 @@ async function handleRotateFailure(
   error: unknown,
 ): Promise<NewAccessToken> {
   const { api, log } = context;
+  const managers = `Rotating ${plan.label} needs ${tokenKindOf(plan.owner).managers}, and gitlab-token's user is not one. Use such a credential.`;
   const description = describeGitlabError(error, {
     doing: `Rotating ${plan.label}`,
     instanceUrl: api.instanceUrl,
+    advice: { denied: managers, 403: managers },
   });
   const status = httpStatus(error);
   if (postOutcome(error) === 'refused') {
