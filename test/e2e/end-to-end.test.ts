@@ -122,7 +122,8 @@ describe('the Action', () => {
     expect(created).toMatchObject({
       name: 'ci-job',
       scopes: ['read_api', 'read_repository'],
-      expiresAt: '2026-11-28',
+      // At least a day from 06:00: GitLab ends a token at 00:00 UTC of its date, so 1d is the day after tomorrow.
+      expiresAt: '2026-11-29',
     });
     expect(run.state['revoke-token-id']).toBe(String(created?.id));
 

@@ -42,13 +42,13 @@ describe('create', () => {
       name: 'ci',
       description: 'for CI',
       scopes: ['read_api', 'read_repository'],
-      expiresAt: '2026-12-27',
+      expiresAt: '2026-12-28', // the default: at least 30 days, so the midnight after
     });
     expect(posts().map((request) => request.body)).toEqual([
       {
         name: 'ci',
         scopes: ['read_api', 'read_repository'],
-        expires_at: '2026-12-27',
+        expires_at: '2026-12-28',
         description: 'for CI',
       },
     ]);

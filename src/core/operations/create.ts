@@ -8,8 +8,7 @@ import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import { describeGitlabError } from '../gitlab/describe-error.js';
 import { postOutcome } from '../gitlab/post-outcome.js';
 import { verifyNewToken } from '../rotation/verify-new-token.js';
-import { chooseExpiry } from '../time/choose-expiry.js';
-import { utcDate } from '../time/expiry.js';
+import { chooseExpiry, describeEnd, type LifetimeRequest } from '../time/choose-expiry.js';
 import { describeToken, type NewAccessToken } from '../tokens/access-token.js';
 import { resolveOwner } from '../tokens/resolve-token.js';
 import { SELF_SERVICE_SCOPES } from '../tokens/scopes.js';
@@ -19,7 +18,11 @@ import { toTokenView } from '../tokens/token-view.js';
 import { callGitlab, type OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
-const DEFAULT_CREATE_LIFETIME = { amount: 30, unit: 'd', text: '30d (the default)' } as const;
+/** A promise like expires-in: at least 30 days. */
+const DEFAULT_CREATE_LIFETIME: LifetimeRequest = {
+  duration: { amount: 30, unit: 'd', text: '30d (the default)' },
+  rule: 'at-least',
+};
 
 export async function createToken(context: OperationContext): Promise<OperationResult> {
   const { options, api, log } = context;
@@ -31,21 +34,19 @@ export async function createToken(context: OperationContext): Promise<OperationR
     request.scopes,
   );
   const kind = tokenKindOf(owner);
-  const refused = kind.refusedScopes(request.scopes, {
-    isAdmin: owner.kind === 'personal' && owner.userId !== undefined ? true : undefined,
-  });
-  if (refused) throw new UnchangedFailure(`${refused}. Nothing was created; choose other scopes.`);
 
   const expiry = chooseExpiry(options.expiry, DEFAULT_CREATE_LIFETIME, {
-    today: utcDate(context.clock.now()),
+    now: context.clock.now(),
     maxLifetimeDays: options.maxLifetimeDays,
   });
   if (expiry.note) log.warn(`Expiry: ${expiry.note}.`);
   await preflightDestinations(context, { tokenResource: resourceOf(owner), writerScopes: undefined });
 
   const what = `${kind.kind === 'personal' ? '' : `${kind.kind} `}token "${request.name}" for ${owner.label} (scopes ${request.scopes.join(', ')}, expires ${expiry.expiresAt})`;
+  // When it really ends, from the clock at the moment of the change: GitLab's midnight, not the end of that day.
+  const ends = () => describeEnd(expiry.endsAt, context.clock.now());
   if (options.dryRun)
-    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}.` };
+    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}, which ${ends()}.` };
 
   let created: NewAccessToken;
   try {

@@ -9,7 +9,7 @@ import { rotateAtomically } from '../rotation/atomic-rotation.js';
 import { rotateWithOverlap } from '../rotation/overlap-rotation.js';
 import { preflightRecovery } from '../rotation/recover-lost-rotation.js';
 import type { RotationPlan } from '../rotation/rotation-plan.js';
-import { chooseExpiry, lifetimeOf } from '../time/choose-expiry.js';
+import { chooseExpiry, describeEnd, lifetimeOf } from '../time/choose-expiry.js';
 import { daysLeft, expiresWithin, utcDate } from '../time/expiry.js';
 import { describeToken, type AccessToken } from '../tokens/access-token.js';
 import { resolveToken, type ResolvedToken } from '../tokens/resolve-token.js';
@@ -43,7 +43,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   }
 
   const expiry = chooseExpiry(options.expiry, lifetimeOf(target, options.maxLifetimeDays), {
-    today,
+    now: context.clock.now(),
     maxLifetimeDays: options.maxLifetimeDays,
   });
   if (expiry.note) context.log.warn(`Expiry: ${expiry.note}.`);
@@ -69,12 +69,18 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   if (options.recoveryToken !== undefined) await preflightRecovery(context, plan);
 
   const summary = `${label}${target.expiresAt ? ` (expires ${target.expiresAt})` : ''} into a new token expiring ${expiry.expiresAt}`;
+  // When it really ends, from the clock at the moment of the change: GitLab's midnight, not the end of that day.
+  const ends = () => describeEnd(expiry.endsAt, context.clock.now());
   if (options.dryRun) {
     const where = context.destinations.map((destination) => destination.description).join(', ');
     const how =
       options.strategy === 'overlap' ? ' by creating a new token and then revoking the old one' : '';
     return {
-      ...unchanged(context, target, `Dry run: would rotate ${summary}${how}, stored in ${where}.`),
+      ...unchanged(
+        context,
+        target,
+        `Dry run: would rotate ${summary}${how}, stored in ${where}; it ${ends()}.`,
+      ),
       rotatesCredential: plan.selfRotation,
     };
   }
@@ -87,7 +93,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   return {
     operation: 'rotate',
     dryRun: false,
-    headline: `Rotated ${summary}: new id ${outcome.token.id}, stored in ${outcome.storedIn.join(', ')}.`,
+    headline: `Rotated ${summary}: new id ${outcome.token.id}, stored in ${outcome.storedIn.join(', ')}; it ${ends()}.`,
     token: toTokenView(outcome.token, context.clock.now()),
     newToken: outcome.token,
     previousTokenId: target.id,
