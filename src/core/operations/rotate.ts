@@ -58,7 +58,9 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     owner,
     label,
     selfRotation: resolved.isCredential,
-    viaSelfEndpoint: resolved.isCredential && options.address.selector.kind === 'self',
+    // The credential rotates itself through `self` however it was selected: that endpoint takes api or self_rotate,
+    // the one by id only api (lib/api/personal_access_tokens/self_rotation.rb, lib/api/resource_access_tokens.rb).
+    viaSelfEndpoint: resolved.isCredential,
     expiresAt: expiry.expiresAt,
   };
   await preflightDestinations(context, {
@@ -114,9 +116,10 @@ function unchanged(context: OperationContext, target: AccessToken, headline: str
 }
 
 /**
- * The refusals GitLab would give anyway, said before anything is sent, with what to do. GitLab refuses to rotate
- * only a revoked token; an expired one can be rotated by a credential that may manage it (not by itself: an
- * expired credential cannot authenticate).
+ * Exactly the refusals GitLab gives, said before anything is sent, with what to do: rotating a revoked token
+ * (PersonalAccessTokens::RotateService: "Token already revoked", the only state it refuses; an expired token is
+ * rotated for a credential that may manage it), and a token rotating itself without api or self_rotate (the scopes
+ * the self-rotation endpoints accept). Who may rotate someone else's token is left to GitLab's answer.
  */
 function assertRotatable(context: OperationContext, resolved: ResolvedToken): void {
   const { token: target, isCredential } = resolved;
