@@ -35,7 +35,8 @@ export async function rotateAtomically(
   // Protect the value before anything else is written, then never send the old token again.
   log.protectSecret(rotated.token);
   if (plan.selfRotation) api.credential.replace(rotated.token);
-  log.info(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
+  // The headline says it all once the token is stored; this line is for the request trail.
+  log.debug(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
 
   const storedIn = await deliverToken(context, rotated);
   await verifyNewToken(
