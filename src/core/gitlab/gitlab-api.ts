@@ -176,10 +176,11 @@ function apiFor(instanceUrl: string, credential: RunCredential, runHandler: Requ
       return exact ? toUser(exact) : undefined;
     },
     async variables(owner) {
-      // Every page: a key missed on page 2 would be created again beside the one that keeps a dead token.
-      const raw = (await (
-        await variablesOf(owner)
-      ).all(owner.ref, { perPage: 100 })) as unknown as RawVariable[];
+      // Every page: a key missed on page 2 would be created again beside the one that keeps a dead token. Read by
+      // the client rather than gitbeaker's `all`, so that a page that fails says how far the list got.
+      const raw = await client.all<RawVariable>(
+        `${owner.kind === 'project' ? 'projects' : 'groups'}/${pathSegment(owner.ref)}/variables`,
+      );
       return raw.map(toVariable);
     },
     async createHiddenVariable(owner, variable) {
