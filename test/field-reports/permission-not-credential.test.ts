@@ -27,7 +27,9 @@ describe("a non-administrator's credential, accepted earlier in the run", () => 
     expect(run.exitCode).toBe(ExitCode.failedUnchanged);
     expect(run.stderr).toContain('Listing the tokens of user root on');
     expect(run.stderr).toContain('GitLab answered 401');
-    expect(run.stderr).toContain('GitLab accepted this credential earlier in this run');
+    expect(run.stderr).toContain(
+      'GitLab accepts this credential (another request of this run succeeded with it)',
+    );
     expect(run.stderr).toContain("needs an administrator's credential");
     expect(run.stderr).not.toContain(INVALID);
   });
@@ -56,7 +58,9 @@ describe("a non-administrator's credential, accepted earlier in the run", () => 
     });
     expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
     expect(run.error?.message).toContain('answered 401');
-    expect(run.error?.message).toContain('GitLab accepted this credential earlier in this run');
+    expect(run.error?.message).toContain(
+      'GitLab accepts this credential (another request of this run succeeded with it)',
+    );
     expect(run.error?.message).toContain(
       'Listing the tokens of project platform/deployer needs a Maintainer or Owner of the project, or an administrator',
     );
@@ -77,7 +81,9 @@ describe("a non-administrator's credential, accepted earlier in the run", () => 
       'token-name': 'deploy',
     });
     expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
-    expect(run.error?.message).toContain('GitLab accepted this credential earlier in this run');
+    expect(run.error?.message).toContain(
+      'GitLab accepts this credential (another request of this run succeeded with it)',
+    );
     expect(run.error?.message).toContain('a Maintainer or Owner of the project, or an administrator');
     expect(run.error?.message).not.toContain(INVALID);
     expect(seed.gitlab.token(bot.id)?.revoked).toBe(false);
@@ -93,7 +99,9 @@ describe("a non-administrator's credential, accepted earlier in the run", () => 
     });
     expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
     expect(run.error?.message).toContain('needs the Maintainer role');
-    expect(run.error?.message).toContain('GitLab accepted this credential earlier in this run');
+    expect(run.error?.message).toContain(
+      'GitLab accepts this credential (another request of this run succeeded with it)',
+    );
     expect(seed.changes()).toEqual([]);
   });
 });
@@ -103,7 +111,7 @@ describe('a credential GitLab never accepted', () => {
     const run = await runCli(['list', '--user', 'root'], seed.env('glpat-NeverIssuedTokenValue0000'));
     expect(run.exitCode).toBe(ExitCode.failedUnchanged);
     expect(run.stderr).toContain('GitLab did not accept the credential (gitlab-token)');
-    expect(run.stderr).not.toContain('accepted this credential earlier');
+    expect(run.stderr).not.toContain('GitLab accepts this credential');
   });
 
   it('an administrator whose token was revoked is told so', async () => {

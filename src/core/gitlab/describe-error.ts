@@ -90,7 +90,7 @@ function adviceFor(error: GitlabHttpError, context: ErrorContext): string {
       advice.denied ??
       advice[403] ??
       "It may not do this here: reading or changing another user's tokens needs an administrator's credential; a project's or group's tokens and CI/CD variables need the Maintainer (project) or Owner (group) role on it.";
-    return `GitLab accepted this credential earlier in this run, so this ${error.status} is about what it may do, not about the token itself. ${denied}`;
+    return `GitLab accepts this credential (another request of this run succeeded with it), so this ${error.status} is about what it may do, not about the token itself. ${denied}`;
   }
   const byStatus = advice[error.status];
   if (byStatus) return byStatus;
