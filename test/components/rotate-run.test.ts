@@ -90,7 +90,7 @@ describe('the rotate component in a scheduled pipeline', () => {
     });
     // What happened, in the job log: the token, its new id and expiry, and where it went.
     expect(first.log).toContain(`new token ${fresh?.id}`);
-    expect(first.log).toContain('expires 2027-02-26');
+    expect(first.log).toContain('expiring 2027-02-26');
     expect(first.log).toMatch(/GITLAB_TOKEN/);
     expectNoLeak(first);
 

@@ -161,7 +161,7 @@ describe('the token component', () => {
       name: 'release',
       description: 'Release job "$CI_JOB_ID"',
       scopes: ['api', 'read_repository'],
-      expires_at: '2026-11-28',
+      expires_at: '2026-11-29', // expires_in 1d: at least a day, so past tomorrow's midnight UTC
     });
     const variable = gitlab.variables({ project: PROJECT_ID }).find(({ key }) => key === 'RELEASE_TOKEN');
     expect(variable).toMatchObject({ masked: true, hidden: true, protected: false });

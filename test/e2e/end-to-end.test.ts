@@ -122,7 +122,8 @@ describe('the Action', () => {
     expect(created).toMatchObject({
       name: 'ci-job',
       scopes: ['read_api', 'read_repository'],
-      expiresAt: '2026-11-28',
+      // At least a day from 06:00: GitLab ends a token at 00:00 UTC of its date, so 1d is the day after tomorrow.
+      expiresAt: '2026-11-29',
     });
     expect(run.state['revoke-token-id']).toBe(String(created?.id));
 
@@ -202,7 +203,10 @@ describe('the Action', () => {
     });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('::error::');
-    expect(mutating()).toEqual([]);
+    // GitLab's own refusal answers (a refused create changes nothing): no token was made.
+    expect(mutating().map((request) => request.status)).toEqual([403]);
+    expect(run.stdout).toContain('insufficient_scope');
+    expect(gitlab.activeTokens('svc-deploy').map((token) => token.name)).not.toContain('x');
   });
 
   it('explains a token id that does not exist', async () => {
@@ -380,7 +384,7 @@ describe('the CLI', () => {
       GITLAB_URL: gitlab.url,
     });
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toContain(`No active token named "$(touch ${marker})`);
+    expect(run.stderr).toContain(`token named "$(touch ${marker}); \`touch ${marker}\`" belongs to`);
     expect(existsSync(marker)).toBe(false);
   });
 

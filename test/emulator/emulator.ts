@@ -16,6 +16,7 @@ import type { InstanceInfo, Reply, RequestContext } from './http/route.js';
 import { Router } from './http/router.js';
 import { RequestLog } from './request-log.js';
 import { ciVariableRoutes } from './routes/ci-variables.js';
+import { groupDescendantRoutes } from './routes/group-descendants.js';
 import { groupRoutes } from './routes/groups.js';
 import { memberRoutes } from './routes/members.js';
 import { metadataRoutes } from './routes/metadata.js';
@@ -66,6 +67,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
     ...serviceAccountRoutes,
     ...projectRoutes,
     ...groupRoutes,
+    ...groupDescendantRoutes,
     ...memberRoutes,
     ...ciVariableRoutes,
   );
@@ -111,7 +113,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
       ...(body.value === undefined ? {} : { body: body.value }),
     });
 
-    const fault = faults.take(method, url.pathname);
+    const fault = faults.take(method, url.pathname, url.searchParams);
     if (fault) entry.faulted = true;
     if (latencyMs > 0) await sleep(latencyMs);
     if (fault?.delayMs !== undefined) await sleep(fault.delayMs);

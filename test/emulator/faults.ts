@@ -18,6 +18,8 @@ export interface FaultSpec {
   method?: string;
   /** Exact path (still URL-encoded, without query), `*` matching one whole segment, or a RegExp on the path. */
   path: string | RegExp;
+  /** Only requests whose query has these parameters with these values, e.g. `{ page: '30' }` for one page. */
+  query?: Readonly<Record<string, string>>;
   /** How many matching requests it applies to; default 1. */
   times?: number;
   /** Answer this without processing the request: nothing changes. */
@@ -119,8 +121,8 @@ export class FaultInjector {
   }
 
   /** The first armed fault matching this request, counted as used. */
-  take(method: string, path: string): FaultSpec | undefined {
-    const fault = this.armed.find((candidate) => matches(candidate.spec, method, path));
+  take(method: string, path: string, query?: URLSearchParams): FaultSpec | undefined {
+    const fault = this.armed.find((candidate) => matches(candidate.spec, method, path, query));
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.armed = this.armed.filter((candidate) => candidate !== fault);
@@ -128,8 +130,11 @@ export class FaultInjector {
   }
 }
 
-function matches(spec: FaultSpec, method: string, path: string): boolean {
+function matches(spec: FaultSpec, method: string, path: string, query?: URLSearchParams): boolean {
   if (spec.method && spec.method.toUpperCase() !== method.toUpperCase()) return false;
+  for (const [name, value] of Object.entries(spec.query ?? {})) {
+    if (query?.get(name) !== value) return false;
+  }
   if (spec.path instanceof RegExp) {
     spec.path.lastIndex = 0;
     return spec.path.test(path);

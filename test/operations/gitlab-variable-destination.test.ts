@@ -1,7 +1,7 @@
 /** The CI/CD variable destination beyond the rotation scenarios: groups, creation races, masking, input rules. */
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';
-import { exitCodeOf, KEY, MAINTAINER, PROJECT, useRotationFixture } from '../support/rotation-fixture.js';
+import { exitCodeOf, MAINTAINER, PROJECT, useRotationFixture } from '../support/rotation-fixture.js';
 
 const f = useRotationFixture();
 const OWNER = 50;
@@ -9,10 +9,20 @@ const OWNER = 50;
 describe('group variables', () => {
   it('are written by an Owner of the group', async () => {
     f.gitlab.addMember({ group: 'platform' }, 'svc-deploy', OWNER);
-    const run = await f.rotateIntoVariable({ 'variable-project': '', 'variable-group': 'platform' });
+    // A key of its own: the project's DEPLOY_TOKEN would override a new group DEPLOY_TOKEN (test/field-reports).
+    const run = await f.rotateIntoVariable({
+      'variable-project': '',
+      'variable-group': 'platform',
+      'variable-key': 'GROUP_DEPLOY_TOKEN',
+    });
     expect(exitCodeOf(run), run.error?.message).toBe(0);
     const [variable] = f.gitlab.variables({ group: 'platform' });
-    expect(variable).toMatchObject({ key: KEY, hidden: true, masked: true, protected: true });
+    expect(variable).toMatchObject({
+      key: 'GROUP_DEPLOY_TOKEN',
+      hidden: true,
+      masked: true,
+      protected: true,
+    });
     expect(f.gitlab.tokenByValue(variable?.value ?? '')?.revoked).toBe(false);
   });
 

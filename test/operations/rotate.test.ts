@@ -73,8 +73,9 @@ describe('rotate', () => {
   });
 
   it.each([
-    ['2028-02-29T12:00:00Z', '30d', '2028-03-30'],
-    ['2026-12-31T23:59:30Z', '1m', '2027-01-31'],
+    // expires-in is at least that long: rounded up to the next midnight UTC, within the 365-day maximum.
+    ['2028-02-29T12:00:00Z', '30d', '2028-03-31'],
+    ['2026-12-31T23:59:30Z', '1m', '2027-02-01'],
     ['2026-12-31T00:00:10Z', '1y', '2027-12-31'],
   ])('computes expiry in UTC on %s + %s', async (now, expiresIn, expected) => {
     gitlab.clock.set(now);
@@ -127,7 +128,7 @@ describe('rotate', () => {
     expect(rotateRequests()[0]?.path).toBe(`/api/v4/personal_access_tokens/${serviceToken.id}/rotate`);
     // The administrator's own token keeps working: it was not the one rotated.
     expect(gitlab.token(admin.id)?.revoked).toBe(false);
-    expect(gitlab.tokenByValue(run.delivered[0] ?? '')?.expiresAt).toBe('2027-02-25');
+    expect(gitlab.tokenByValue(run.delivered[0] ?? '')?.expiresAt).toBe('2027-02-26');
   });
 
   it('refuses a name that matches several active tokens and lists their ids', async () => {

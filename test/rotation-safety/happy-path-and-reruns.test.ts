@@ -9,10 +9,11 @@ describe('rotation into a masked, hidden CI/CD variable', () => {
     const run = await f.rotateIntoVariable({ 'expires-in': '90d' });
     expect(exitCodeOf(run), run.error?.message).toBe(0);
     expect(f.requests('POST', '/rotate')).toHaveLength(1);
-    expect(f.requests('POST', '/rotate')[0]?.body).toMatchObject({ expires_at: '2027-02-25' });
+    // 90 days from 03:00 UTC, rounded up to a midnight: at least 90 days.
+    expect(f.requests('POST', '/rotate')[0]?.body).toMatchObject({ expires_at: '2027-02-26' });
     const stored = f.variable();
     const fresh = f.gitlab.tokenByValue(stored?.value ?? '');
-    expect(fresh).toMatchObject({ name: 'deploy', revoked: false, expiresAt: '2027-02-25' });
+    expect(fresh).toMatchObject({ name: 'deploy', revoked: false, expiresAt: '2027-02-26' });
     expect(stored).toMatchObject({ hidden: true, masked: true, protected: true });
     expect(f.gitlab.token(f.service.id)?.revoked).toBe(true);
     // Everything after the rotate authenticated with the new token; the variable was updated in place.

@@ -48,9 +48,9 @@ describe('a project access token: scenarios of the rotation protocol', () => {
     const run = await rotateIntoVariable({ 'expires-in': '90d' });
     expect(exitCodeOf(run), run.error?.message).toBe(0);
     expect(rotates().map((request) => [request.path, request.body])).toEqual([
-      [ROTATE_SELF, { expires_at: '2027-02-25' }],
+      [ROTATE_SELF, { expires_at: '2027-02-26' }],
     ]);
-    expect(stored()).toMatchObject({ name: 'deploy', revoked: false, expiresAt: '2027-02-25' });
+    expect(stored()).toMatchObject({ name: 'deploy', revoked: false, expiresAt: '2027-02-26' });
     expect(stored()?.userId).toBe(w.projectToken.userId);
     expect(w.variable(KEY)).toMatchObject({ hidden: true, masked: true, protected: true });
     const after = w.gitlab.requests.slice(
@@ -101,7 +101,7 @@ describe('a project access token: scenarios of the rotation protocol', () => {
   it('2. a recovery-token that may not manage the project token is refused before anything changes', async () => {
     const run = await rotateIntoVariable({ 'recovery-token': w.developer.token });
     expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
-    expect(run.error?.message).toContain('recovery-token cannot see token');
+    expect(run.error?.message).toContain('recovery-token may not manage token');
     expect(run.error?.message).toContain('a Maintainer or Owner of the project');
     expect(rotates()).toEqual([]);
   });

@@ -27,7 +27,7 @@ describe('group access tokens: every operation', () => {
     const stored = w.variable('PACKAGES_TOKEN', { group: true });
     expect(stored).toMatchObject({ masked: true, hidden: true, protected: true });
     const created = w.gitlab.tokenByValue(stored?.value ?? '');
-    expect(created).toMatchObject({ name: 'packages', expiresAt: '2027-02-25' });
+    expect(created).toMatchObject({ name: 'packages', expiresAt: '2027-02-26' });
     expect(w.gitlab.user(created?.userId ?? 0)?.botOf).toEqual({ kind: 'group', id: GROUP_ID });
     expect(run.result?.token).toMatchObject({
       token_kind: 'group',
@@ -84,6 +84,11 @@ describe('group access tokens: every operation', () => {
   });
 
   it("rotates itself into a project's variable (its bot inherits Maintainer on the group's projects)", async () => {
+    // An existing variable, updated in place (creating one would first look for copies of the key in its groups).
+    w.gitlab.setVariable(
+      { project: PROJECT },
+      { key: KEY, value: w.groupToken.token, masked: true, hidden: true },
+    );
     const run = await w.run({
       'gitlab-token': w.groupToken.token,
       'token-kind': 'group',
@@ -98,7 +103,7 @@ describe('group access tokens: every operation', () => {
       'GET /api/v4/personal_access_tokens/self',
       `GET /api/v4/projects/${encodeURIComponent(PROJECT)}/variables`,
       `POST ${base}/self/rotate`,
-      `POST /api/v4/projects/${encodeURIComponent(PROJECT)}/variables`,
+      `PUT /api/v4/projects/${encodeURIComponent(PROJECT)}/variables/${KEY}`,
       'GET /api/v4/personal_access_tokens/self',
     ]);
   });

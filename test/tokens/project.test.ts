@@ -45,7 +45,7 @@ describe('project access tokens: every operation', () => {
       {
         name: 'ci-reader',
         scopes: ['read_api', 'read_registry'],
-        expires_at: '2026-12-27',
+        expires_at: '2026-12-28',
         access_level: ACCESS_LEVELS.developer,
         description: 'reads the registry',
       },

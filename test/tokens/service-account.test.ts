@@ -107,6 +107,11 @@ describe('group service-account tokens: every operation', () => {
     "the account's token rotates itself %s, without reading the group's accounts (an Owner's list)",
     async (_, owner) => {
       w.gitlab.addMember({ project: PROJECT }, SERVICE_ACCOUNT, ACCESS_LEVELS.maintainer);
+      // An existing variable, updated in place (creating one would first look for copies of the key in its groups).
+      w.gitlab.setVariable(
+        { project: PROJECT },
+        { key: KEY, value: w.serviceToken.token, masked: true, hidden: true },
+      );
       const run = await w.run({
         'gitlab-token': w.serviceToken.token,
         'token-kind': 'service-account',
@@ -119,7 +124,7 @@ describe('group service-account tokens: every operation', () => {
         'GET /api/v4/personal_access_tokens/self',
         `GET /api/v4/projects/${encodeURIComponent(PROJECT)}/variables`,
         'POST /api/v4/personal_access_tokens/self/rotate',
-        `POST /api/v4/projects/${encodeURIComponent(PROJECT)}/variables`,
+        `PUT /api/v4/projects/${encodeURIComponent(PROJECT)}/variables/${KEY}`,
         'GET /api/v4/personal_access_tokens/self',
       ]);
     },

@@ -3,8 +3,9 @@
  * doc/api/group_level_variables.md). This is the only place a new token may go in GitLab CI, where nothing can mask
  * a value created during the job.
  */
+import pLimit from 'p-limit';
 import { InputError, UnchangedFailure } from '../errors.js';
-import { describeGitlabError } from '../gitlab/describe-error.js';
+import { describeGitlabError, httpStatus } from '../gitlab/describe-error.js';
 import type { CiVariable, GitlabApi, VariableOwner, VariableWrite } from '../gitlab/gitlab-api.js';
 import { postOutcome } from '../gitlab/post-outcome.js';
 import { GitlabHttpError, gitlabText } from '../gitlab/request.js';
@@ -87,6 +88,7 @@ export function gitlabVariableDestination(
           `${description} does not exist, but ${target.key} does in ${where.kind} ${where.ref} with environment scope${otherScopes.length > 1 ? 's' : ''} ${otherScopes.map((variable) => variable.environmentScope).join(', ')}: jobs read the token from ${otherScopes.length > 1 ? 'those' : 'that one'}, which would keep the old value. Give variable-environment-scope ${JSON.stringify(otherScopes[0]?.environmentScope ?? '*')} to update it${otherScopes.length > 1 ? ' (one of them)' : ''}. Nothing was changed.`,
         );
       }
+      if (!existing) await stopIfShadowing(deps, target, where, description);
       if (existing && otherScopes.length > 0) {
         deps.log.warn(
           `${target.key} also exists in ${where.kind} ${where.ref} with environment scope${otherScopes.length > 1 ? 's' : ''} ${otherScopes.map((variable) => variable.environmentScope).join(', ')}; only scope ${target.environmentScope} is updated. If ${otherScopes.length > 1 ? 'those hold' : 'that holds'} the same token, ${otherScopes.length > 1 ? 'they' : 'it'} will hold a dead one after this run.`,
@@ -160,6 +162,103 @@ export function gitlabVariableDestination(
     },
   };
   return destination;
+}
+
+/** Reading more places than this before creating a group variable is left to the user (a warning says so). */
+const MAX_PLACES_CHECKED = 100;
+
+interface SameKeyElsewhere {
+  readonly owner: VariableOwner;
+  /** The group above (its variable is inherited) or the project or subgroup below (its own overrides). */
+  readonly relation: 'above' | 'below';
+  readonly scopes: readonly string[];
+}
+
+/**
+ * Before creating a variable: GitLab gives a job the variable of the nearest level that has the key (project over
+ * subgroup over group), so a key that exists above or below the new one is the copy jobs read today. Creating ours
+ * would either hide it (a project variable over its group's) or be hidden by it (a group variable under a
+ * project's), and that copy would keep the old, dead token. Stops before any change, naming every copy and how to
+ * select it. Costs requests only here, on the way to a create; an update in place needs none.
+ */
+async function stopIfShadowing(
+  deps: GitlabVariableDependencies,
+  target: VariableTarget,
+  where: VariableOwner,
+  description: string,
+): Promise<void> {
+  const { api, log } = deps;
+  const doing = `Checking whether ${target.key} exists above or below ${where.kind} ${where.ref}`;
+  const limit = pLimit(4);
+  const unchecked: string[] = [];
+  const above = await readOrFail(api, doing, () => api.ancestorGroups(where), where);
+  const below =
+    where.kind === 'group' ? await readOrFail(api, doing, () => api.descendants(where.ref), where) : [];
+  const places = [
+    ...above.map((ref) => ({ owner: { kind: 'group' as const, ref }, relation: 'above' as const })),
+    ...below.map((owner) => ({ owner, relation: 'below' as const })),
+  ];
+  if (places.length > MAX_PLACES_CHECKED) {
+    unchecked.push(
+      `${places.length - MAX_PLACES_CHECKED} more projects and subgroups below ${where.kind} ${where.ref}`,
+    );
+  }
+  const found = (
+    await Promise.all(
+      places.slice(0, MAX_PLACES_CHECKED).map(({ owner, relation }) =>
+        limit(async (): Promise<SameKeyElsewhere | undefined> => {
+          try {
+            const scopes = (await api.variables(owner))
+              .filter((variable) => variable.key === target.key)
+              .map((variable) => variable.environmentScope);
+            return scopes.length > 0 ? { owner, relation, scopes } : undefined;
+          } catch (error) {
+            // Reading variables needs the role that writes them (group: Owner); without it, say what was not seen.
+            const status = httpStatus(error);
+            if (status === 401 || status === 403 || status === 404) {
+              unchecked.push(
+                `${owner.kind} ${owner.ref} (its variables need the ${owner.kind === 'project' ? 'Maintainer' : 'Owner'} role to read)`,
+              );
+              return undefined;
+            }
+            throw new UnchangedFailure(
+              describeGitlabError(error, {
+                doing: `${doing}: reading the variables of ${owner.kind} ${owner.ref}`,
+                instanceUrl: api.instanceUrl,
+              }),
+            );
+          }
+        }),
+      ),
+    )
+  ).filter((each): each is SameKeyElsewhere => each !== undefined);
+
+  if (found.length > 0) {
+    const copy = (each: SameKeyElsewhere) =>
+      `${each.owner.kind} ${each.owner.ref} (environment scope${each.scopes.length > 1 ? 's' : ''} ${each.scopes.join(', ')})`;
+    const aboveCopies = found.filter((each) => each.relation === 'above');
+    const belowCopies = found.filter((each) => each.relation === 'below');
+    const why = [
+      aboveCopies.length > 0
+        ? `${where.kind} ${where.ref} inherits ${target.key} from ${aboveCopies.map(copy).join(' and ')}: a new variable here would take its place in this ${where.kind}'s jobs, and the inherited one would keep the old token, which stops working after this run (other projects that read it would break)`
+        : undefined,
+      belowCopies.length > 0
+        ? `${belowCopies.map(copy).join(', ')} ${belowCopies.length > 1 ? 'have their' : 'has its'} own ${target.key}, which overrides a group variable in ${belowCopies.length > 1 ? 'their' : 'its'} jobs: the new variable would not reach them, and ${belowCopies.length > 1 ? 'theirs' : 'its own'} would keep the old token, which stops working after this run`
+        : undefined,
+    ].filter(Boolean);
+    const first = found[0] ?? { owner: where, scopes: [target.environmentScope] };
+    const scope = first.scopes[0] ?? '*';
+    const select = `variable-${first.owner.kind} ${first.owner.ref}${scope !== target.environmentScope ? ` and variable-environment-scope ${JSON.stringify(scope)}` : ''}`;
+    throw new UnchangedFailure(
+      `${description} does not exist, but ${target.key} exists elsewhere: ${why.join('; ')}. ` +
+        `To update the copy that holds the token, give ${select}${found.length > 1 ? ' (or one of the others named)' : ''}. To keep a separate ${target.key} in ${where.kind} ${where.ref} on purpose, create it there once by hand (masked) and run again: an existing variable is updated in place, without this check. Nothing was changed.`,
+    );
+  }
+  if (unchecked.length > 0) {
+    log.warn(
+      `${description} will be created, but whether ${target.key} also exists in ${unchecked.join(', ')} was not checked. If one of them holds the token today, it keeps the old, dead one: select that variable instead (variable-project or variable-group).`,
+    );
+  }
 }
 
 function backoffMs(error: unknown, round: number): number {

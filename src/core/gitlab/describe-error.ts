@@ -2,10 +2,16 @@
  * GitLab answers turned into sentences a user can act on: what failed, on which instance, what GitLab said, what to
  * do. Built from status, endpoint and GitLab's own text only; never from request headers or bodies.
  */
+import { IncompleteListError } from './gitlab-client.js';
 import { tlsProblemOf } from './http-transport-error.js';
 import { GitlabHttpError, GitlabNetworkError, GitlabRedirectError, gitlabText } from './request.js';
 
-export type AdviceKey = number | 'revoked' | 'expired' | 'scope' | 'network';
+/**
+ * Advice by what went wrong: an HTTP status, the credential revoked or expired, a missing scope, no answer, or
+ * `denied`: a 401 or 403 after GitLab had accepted the credential in this run (what it may do, not what it is;
+ * without it, the 403 advice is used for both statuses, then a generic sentence).
+ */
+export type AdviceKey = number | 'revoked' | 'expired' | 'scope' | 'network' | 'denied';
 
 export interface ErrorContext {
   /** What we were doing, as a sentence start: "Rotating token 42 (deploy)". */
@@ -16,11 +22,13 @@ export interface ErrorContext {
 }
 
 export function httpStatus(error: unknown): number | undefined {
-  return error instanceof GitlabHttpError ? error.status : undefined;
+  const answered = error instanceof IncompleteListError ? error.cause : error;
+  return answered instanceof GitlabHttpError ? answered.status : undefined;
 }
 
 /** GitLab says why a token was refused in `error_description`; the kind decides the advice. */
 export function credentialProblem(error: unknown): 'revoked' | 'expired' | undefined {
+  if (error instanceof IncompleteListError) return credentialProblem(error.cause);
   if (!(error instanceof GitlabHttpError) || error.status !== 401) return undefined;
   const text = `${error.answer.description ?? ''} ${error.answer.message ?? ''}`.toLowerCase();
   if (text.includes('revoked')) return 'revoked';
@@ -29,6 +37,13 @@ export function credentialProblem(error: unknown): 'revoked' | 'expired' | undef
 }
 
 export function describeGitlabError(error: unknown, context: ErrorContext): string {
+  if (error instanceof IncompleteListError) {
+    // Said before the page's own failure, so that nobody mistakes the run for one that listed everything.
+    const of = error.totalPages !== undefined ? ` of ${error.totalPages}` : '';
+    const progress = `(after ${error.pagesRead}${of} page${error.pagesRead === 1 && of === '' ? '' : 's'}, ${error.itemsRead} items) at page ${error.failedPage}`;
+    const described = describeGitlabError(error.cause, { ...context, doing: `${context.doing} ${progress}` });
+    return `${described} The run stopped rather than go on with a partial list, which would miss whatever the unread pages hold.`;
+  }
   if (error instanceof GitlabRedirectError) {
     return `${context.doing} on ${context.instanceUrl} failed: the request was answered ${error.status} with a redirect to ${error.location ?? 'no usable location'}. Redirects are not followed, so that the credential (and a new token) never goes anywhere but gitlab-url. ${redirectAdvice(error, context.instanceUrl)}`;
   }
@@ -82,12 +97,17 @@ function adviceFor(error: GitlabHttpError, context: ErrorContext): string {
       `The credential lacks the scope for this call; GitLab wants ${wanted}. Give the token one of these scopes or use a credential that has it.`
     );
   }
+  if ((error.status === 401 || error.status === 403) && error.credentialAccepted) {
+    // GitLab answers 401, not 403, for some refusals (another user's tokens, a token it will not show): once the
+    // credential worked in this run, neither status is about the credential itself.
+    const denied =
+      advice.denied ??
+      advice[403] ??
+      "It may not do this here: reading or changing another user's tokens needs an administrator's credential; a project's or group's tokens and CI/CD variables need the Maintainer (project) or Owner (group) role on it.";
+    return `GitLab accepts this credential (another request of this run succeeded with it), so this ${error.status} is about what it may do, not about the token itself. ${denied}`;
+  }
   const byStatus = advice[error.status];
   if (byStatus) return byStatus;
-  if (error.status === 401 && error.credentialAccepted) {
-    // GitLab answers 401, not 403, for some refusals (another user's tokens, a token it will not show).
-    return "GitLab accepted the credential earlier in this run, so this 401 means it may not do this here, not that it is invalid: reading or changing another user's tokens needs an administrator's token; a project's or group's tokens need a Maintainer (project) or Owner (group) of it.";
-  }
   if (error.status === 401) {
     return 'GitLab did not accept the credential (gitlab-token): check that it is a valid, unexpired token for this instance.';
   }

@@ -4,7 +4,13 @@
  * handler: one retry policy, one clock, one connection pool, one credential.
  */
 import { gitbeakerResources, type GitbeakerResources } from './gitbeaker-resources.js';
-import { createGitlabClient, pathSegment, RunCredential, type GitlabClient } from './gitlab-client.js';
+import {
+  createGitlabClient,
+  credentialAwareHandler,
+  pathSegment,
+  RunCredential,
+  type GitlabClient,
+} from './gitlab-client.js';
 import {
   createRequestHandler,
   GitlabHttpError,
@@ -67,6 +73,16 @@ export interface GitlabApi {
   createHiddenVariable(owner: VariableOwner, variable: VariableWrite): Promise<{ hidden: boolean }>;
   /** PUT (retried): value and protection in place, always masked, in exactly this environment scope. */
   updateVariable(owner: VariableOwner, variable: VariableWrite): Promise<void>;
+  /**
+   * The groups above a project or group, outermost first, by full path: whose CI/CD variables its jobs inherit
+   * (GET /projects/:id or /groups/:id; a project in a user's namespace has none).
+   */
+  ancestorGroups(owner: VariableOwner): Promise<string[]>;
+  /**
+   * Every project and subgroup below a group, by full path, every page (GET /groups/:id/projects with
+   * include_subgroups, GET /groups/:id/descendant_groups): whose variables override the group's in their jobs.
+   */
+  descendants(group: number | string): Promise<VariableOwner[]>;
   /** A second API on the same instance and connections with another credential (verification, recovery). */
   withCredential(token: string): GitlabApi;
 }
@@ -125,9 +141,14 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
   );
 }
 
-function apiFor(instanceUrl: string, credential: RunCredential, handler: RequestHandler): GitlabApi {
-  const client = createGitlabClient({ instanceUrl, credential, handler });
-  const resources = gitbeakerResources({ instanceUrl, credential, handler });
+function apiFor(instanceUrl: string, credential: RunCredential, runHandler: RequestHandler): GitlabApi {
+  const client = createGitlabClient({ instanceUrl, credential, handler: runHandler });
+  // The client tracks its credential's acceptance itself; gitbeaker's resources share the same credential.
+  const resources = gitbeakerResources({
+    instanceUrl,
+    credential,
+    handler: credentialAwareHandler(runHandler, credential),
+  });
   const variablesOf = async (owner: VariableOwner) => {
     const loaded: GitbeakerResources = await resources();
     return owner.kind === 'project' ? loaded.projectVariables : loaded.groupVariables;
@@ -155,10 +176,11 @@ function apiFor(instanceUrl: string, credential: RunCredential, handler: Request
       return exact ? toUser(exact) : undefined;
     },
     async variables(owner) {
-      // Every page: a key missed on page 2 would be created again beside the one that keeps a dead token.
-      const raw = (await (
-        await variablesOf(owner)
-      ).all(owner.ref, { perPage: 100 })) as unknown as RawVariable[];
+      // Every page: a key missed on page 2 would be created again beside the one that keeps a dead token. Read by
+      // the client rather than gitbeaker's `all`, so that a page that fails says how far the list got.
+      const raw = await client.all<RawVariable>(
+        `${owner.kind === 'project' ? 'projects' : 'groups'}/${pathSegment(owner.ref)}/variables`,
+      );
       return raw.map(toVariable);
     },
     async createHiddenVariable(owner, variable) {
@@ -186,8 +208,38 @@ function apiFor(instanceUrl: string, credential: RunCredential, handler: Request
         filter: { environment_scope: variable.environmentScope },
       });
     },
+    async ancestorGroups(owner) {
+      const path =
+        owner.kind === 'project'
+          ? await client
+              .get<{ namespace?: { kind?: string; full_path?: string } }>(
+                `projects/${pathSegment(owner.ref)}`,
+              )
+              .then((project) =>
+                project.namespace?.kind === 'group' ? project.namespace.full_path : undefined,
+              )
+          : await client
+              .get<{ full_path?: string }>(`groups/${pathSegment(owner.ref)}`, { with_projects: false })
+              .then((group) => group.full_path?.split('/').slice(0, -1).join('/'));
+      if (!path) return [];
+      const parts = path.split('/');
+      return parts.map((_, index) => parts.slice(0, index + 1).join('/'));
+    },
+    async descendants(group) {
+      const [groups, projects] = await Promise.all([
+        client.all<{ full_path: string }>(`groups/${pathSegment(group)}/descendant_groups`),
+        client.all<{ path_with_namespace: string }>(`groups/${pathSegment(group)}/projects`, {
+          include_subgroups: true,
+          simple: true,
+        }),
+      ]);
+      return [
+        ...groups.map((each): VariableOwner => ({ kind: 'group', ref: each.full_path })),
+        ...projects.map((each): VariableOwner => ({ kind: 'project', ref: each.path_with_namespace })),
+      ];
+    },
     withCredential(token) {
-      return apiFor(instanceUrl, new RunCredential(token), handler);
+      return apiFor(instanceUrl, new RunCredential(token), runHandler);
     },
   };
 }

@@ -10,20 +10,86 @@
  * resources serve the lookups around them (gitbeaker-resources.ts), loaded when first needed.
  */
 import pLimit from 'p-limit';
-import type { GitbeakerResponse, RequestHandler } from './request.js';
+import { GitlabHttpError, type GitbeakerResponse, type RequestHandler } from './request.js';
 
-/** The credential of one run. A self-rotation replaces it here; nothing else holds the token. */
+/**
+ * The credential of one run. A self-rotation replaces it here; nothing else holds the token. It also remembers
+ * whether GitLab has accepted it in this run (any answer other than an error): after that, a 401 or 403 is about
+ * what the credential may do (an administrator's, a role's or a scope's business), not about the credential.
+ */
 export class RunCredential {
   #token: string;
+  #accepted = false;
   constructor(token: string) {
     this.#token = token;
   }
   get token(): string {
     return this.#token;
   }
+  /** GitLab answered a request made with the current token with success. */
+  get accepted(): boolean {
+    return this.#accepted;
+  }
+  /** A request sent with `token` succeeded; counts only while `token` is still the credential. */
+  markAccepted(token: string): void {
+    if (token === this.#token) this.#accepted = true;
+  }
   /** From now on, authenticate with this token (the old one was rotated away and must never be sent again). */
   replace(token: string): void {
     this.#token = token;
+    this.#accepted = false;
+  }
+}
+
+/**
+ * The run's request handler as seen by one credential: every success marks the credential accepted, and every HTTP
+ * error says whether it had been accepted before (GitlabHttpError.credentialAccepted), so that describe-error.ts
+ * can tell "GitLab does not know this token" from "this token may not do that". Token endpoints (this client) and
+ * gitbeaker's resources share it, so a user lookup counts as much as a token read.
+ */
+export function credentialAwareHandler(handler: RequestHandler, credential: RunCredential): RequestHandler {
+  return async (endpoint, options) => {
+    const sent = sentToken(options.headers) ?? credential.token;
+    try {
+      const response = await handler(endpoint, options);
+      credential.markAccepted(sent);
+      return response;
+    } catch (error) {
+      if (error instanceof GitlabHttpError && sent === credential.token && credential.accepted) {
+        error.credentialAccepted = true;
+      }
+      throw error;
+    }
+  };
+}
+
+function sentToken(headers: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (!headers) return undefined;
+  const name = Object.keys(headers).find((key) => key.toLowerCase() === 'private-token');
+  return name === undefined ? undefined : headers[name];
+}
+
+/**
+ * A list that could not be read to its end: one page failed after others were read. Nothing is returned instead,
+ * because a list that silently misses its tail (the newest tokens, a variable on page 3) is worse than none.
+ * `cause` is the page's own error (GitlabHttpError or GitlabNetworkError), for the status and GitLab's text.
+ */
+export class IncompleteListError extends Error {
+  override readonly name = 'IncompleteListError';
+  constructor(
+    override readonly cause: unknown,
+    /** The page that failed (1-based). */
+    readonly failedPage: number,
+    /** Pages read before the run gave up. */
+    readonly pagesRead: number,
+    /** Items on those pages. */
+    readonly itemsRead: number,
+    /** From `x-total-pages`, when GitLab said (it does not above 10,000 rows). */
+    readonly totalPages: number | undefined,
+  ) {
+    super(
+      `reading page ${failedPage}${totalPages !== undefined ? ` of ${totalPages}` : ''} failed after ${pagesRead} page${pagesRead === 1 ? '' : 's'} (${itemsRead} items) had been read`,
+    );
   }
 }
 
@@ -61,7 +127,10 @@ export interface GitlabClient {
 export interface GitlabClientConfig {
   readonly instanceUrl: string;
   readonly credential: RunCredential;
-  /** The run's one request handler (createRequestHandler), shared with gitbeaker's resources. */
+  /**
+   * The run's one request handler (createRequestHandler), shared with gitbeaker's resources; the client wraps it
+   * with credentialAwareHandler for its own credential.
+   */
   readonly handler: RequestHandler;
   /** Pages of one list read at once. */
   readonly pageConcurrency?: number;
@@ -75,7 +144,7 @@ export function pathSegment(ref: number | string): string {
 }
 
 export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
-  const handle = config.handler;
+  const handle = credentialAwareHandler(config.handler, config.credential);
   const prefixUrl = `${config.instanceUrl}/api/v4/`;
   const limit = pLimit(config.pageConcurrency ?? 4);
 
@@ -112,18 +181,34 @@ export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
     },
     page,
     async all<T>(path: string, query: Query = {}) {
+      // The first page fails as itself (its status is what callers advise on); a later one says how far we got.
       const first = await page<T>(path, query, 1);
-      if (first.totalPages !== undefined && first.totalPages > 1) {
+      const totalPages = first.totalPages;
+      let pagesRead = 1;
+      let itemsRead = first.items.length;
+      let stopped: IncompleteListError | undefined;
+      const read = async (number: number): Promise<Page<T>> => {
+        if (stopped) throw stopped;
+        try {
+          const current = await page<T>(path, query, number);
+          pagesRead += 1;
+          itemsRead += current.items.length;
+          return current;
+        } catch (error) {
+          // Pages still queued are not requested once one failed: the list is lost anyway.
+          stopped ??= new IncompleteListError(error, number, pagesRead, itemsRead, totalPages);
+          throw stopped;
+        }
+      };
+      if (totalPages !== undefined && totalPages > 1) {
         const rest = await Promise.all(
-          Array.from({ length: first.totalPages - 1 }, (_, index) =>
-            limit(() => page<T>(path, query, index + 2)),
-          ),
+          Array.from({ length: totalPages - 1 }, (_, index) => limit(() => read(index + 2))),
         );
         return [first, ...rest].flatMap((each) => each.items);
       }
       const items = [...first.items];
       for (let next = first.nextPage; next !== undefined;) {
-        const current = await page<T>(path, query, next);
+        const current = await read(next);
         items.push(...current.items);
         next = current.nextPage;
       }

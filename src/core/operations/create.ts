@@ -9,8 +9,7 @@ import { describeGitlabError } from '../gitlab/describe-error.js';
 import { postOutcome } from '../gitlab/post-outcome.js';
 import { GitlabHttpError, gitlabText } from '../gitlab/request.js';
 import { verifyNewToken } from '../rotation/verify-new-token.js';
-import { chooseExpiry } from '../time/choose-expiry.js';
-import { utcDate } from '../time/expiry.js';
+import { chooseExpiry, describeEnd, type LifetimeRequest } from '../time/choose-expiry.js';
 import { describeToken, type NewAccessToken } from '../tokens/access-token.js';
 import { resolveOwner } from '../tokens/resolve-token.js';
 import { SELF_SERVICE_SCOPES } from '../tokens/scopes.js';
@@ -20,7 +19,11 @@ import { toTokenView } from '../tokens/token-view.js';
 import { callGitlab, type OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
-const DEFAULT_CREATE_LIFETIME = { amount: 30, unit: 'd', text: '30d (the default)' } as const;
+/** A promise like expires-in: at least 30 days. */
+const DEFAULT_CREATE_LIFETIME: LifetimeRequest = {
+  duration: { amount: 30, unit: 'd', text: '30d (the default)' },
+  rule: 'at-least',
+};
 
 export async function createToken(context: OperationContext): Promise<OperationResult> {
   const { options, api, log } = context;
@@ -32,23 +35,21 @@ export async function createToken(context: OperationContext): Promise<OperationR
     request.scopes,
   );
   const kind = tokenKindOf(owner);
-  const refused = kind.refusedScopes(request.scopes, {
-    isAdmin: owner.kind === 'personal' && owner.userId !== undefined ? true : undefined,
-  });
-  if (refused) throw new UnchangedFailure(`${refused}. Nothing was created; choose other scopes.`);
 
   await preflightDestinations(context, { tokenResource: resourceOf(owner), writerScopes: undefined });
   // After the checks: their answers carry GitLab's clock, which the expiry follows (a project token's create may
   // have made no request before).
   const expiry = chooseExpiry(options.expiry, DEFAULT_CREATE_LIFETIME, {
-    today: utcDate(context.clock.now()),
+    now: context.clock.now(),
     maxLifetimeDays: options.maxLifetimeDays,
   });
   if (expiry.note) log.warn(`Expiry: ${expiry.note}.`);
 
   const what = `${kind.kind === 'personal' ? '' : `${kind.kind} `}token "${request.name}" for ${owner.label} (scopes ${request.scopes.join(', ')}, expires ${expiry.expiresAt})`;
+  // When it really ends, from the clock at the moment of the change: GitLab's midnight, not the end of that day.
+  const ends = () => describeEnd(expiry.endsAt, context.clock.now());
   if (options.dryRun)
-    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}.` };
+    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}, which ${ends()}.` };
 
   let created: NewAccessToken;
   try {
@@ -60,16 +61,17 @@ export async function createToken(context: OperationContext): Promise<OperationR
       accessLevel: request.accessLevel,
     });
   } catch (error) {
-    throw createFailure(context, error, what, request.name, owner);
+    throw createFailure(context, error, what, request, owner);
   }
   log.protectSecret(created.token);
-  log.info(`Created ${describeToken(created)}, expires ${created.expiresAt ?? 'never'}.`);
+  // The headline says it all once the token is stored; this line is for the request trail.
+  log.debug(`Created ${describeToken(created)}, expires ${created.expiresAt ?? 'never'}.`);
   const storedIn = await deliverToken(context, created);
   await verifyNewToken(context, created, api.withCredential(created.token), storedIn);
   return {
     operation: 'create',
     dryRun: false,
-    headline: `Created ${what}: id ${created.id}.`,
+    headline: `Created ${what}: id ${created.id}, ${ends()}.`,
     token: toTokenView(created, context.clock.now()),
     newToken: created,
     storedIn,
@@ -77,8 +79,10 @@ export async function createToken(context: OperationContext): Promise<OperationR
 }
 
 /**
- * The caller's own personal token goes through the self-service endpoint, which allows only some scopes; for any
- * other scope the caller must be an administrator using the administrators' endpoint with their own id.
+ * The caller's own personal token goes through the self-service endpoint, which GitLab allows only some scopes
+ * (k8s_proxy, and self_rotate on newer versions); an administrator gets any scope through the administrators'
+ * endpoint with their own id. A non-administrator asking for more is sent to the self-service endpoint anyway:
+ * GitLab's answer is the rule (a refused create changes nothing), and createFailure explains it.
  */
 async function creatingOwner(
   context: OperationContext,
@@ -90,11 +94,7 @@ async function creatingOwner(
   const caller = await callGitlab(context, "Reading the credential's user", () => context.api.currentUser(), {
     scope: 'Reading the caller needs the api, read_api or read_user scope on gitlab-token.',
   });
-  if (caller.isAdmin !== true) {
-    throw new UnchangedFailure(
-      `GitLab lets non-administrators create personal access tokens through the API only with the scopes ${[...SELF_SERVICE_SCOPES].join(', ')}; asked for ${scopes.join(', ')}, and ${caller.username} is not an administrator. Use an administrator's credential, or create the token once by hand and let this tool rotate it.`,
-    );
-  }
+  if (caller.isAdmin !== true) return { ...owner, label: `user ${caller.username}` };
   return { kind: 'personal', userId: caller.id, label: `user ${caller.username}` };
 }
 
@@ -110,10 +110,11 @@ function createFailure(
   context: OperationContext,
   error: unknown,
   what: string,
-  name: string,
+  request: { readonly name: string; readonly scopes: readonly string[] },
   owner: ResolvedOwner,
 ): Error {
   const kind = tokenKindOf(owner);
+  const name = request.name;
   const explained =
     error instanceof GitlabHttpError
       ? kind.explainRefusal(
@@ -123,6 +124,9 @@ function createFailure(
           gitlabText(error.answer),
         )
       : undefined;
+  // GitLab's 400 names the parameter, not the rule behind it: the kind knows the likely one.
+  const selfService = owner.kind === 'personal' && owner.userId === undefined;
+  const likely = kind.refusedScopes(request.scopes, { isAdmin: !selfService });
   const description = describeGitlabError(error, {
     doing: `Creating ${what}`,
     instanceUrl: context.api.instanceUrl,
@@ -134,9 +138,14 @@ function createFailure(
         : {
             403: `Creating this token needs ${kind.creators}; the credential's user is not. Use such a credential.`,
             401: `Creating this token needs ${kind.creators}. Check gitlab-token and its role.`,
+            denied: `Creating this token needs ${kind.creators}; the credential's user is not. Use such a credential.`,
           }),
-      400: "GitLab refused the request as given (for project and group tokens: an access level above the caller's own, or a scope the kind cannot have): correct what GitLab names and run again.",
-      ...(explained !== undefined && error instanceof GitlabHttpError ? { [error.status]: explained } : {}),
+      400: likely
+        ? `${likely}${selfService ? `, and gitlab-token's user is not an administrator. Use an administrator's credential, or create the token once by hand and let this tool rotate it` : '; choose other scopes'}. Nothing was created.`
+        : "GitLab refused the request as given (for project and group tokens: an access level above the caller's own, or a scope the kind cannot have): correct what GitLab names and run again.",
+      ...(explained !== undefined && error instanceof GitlabHttpError
+        ? { [error.status]: explained, denied: explained }
+        : {}),
     },
   });
   if (postOutcome(error) === 'refused') return new UnchangedFailure(description);

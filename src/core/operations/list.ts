@@ -1,6 +1,6 @@
 /** `list`: the tokens of a user, project, group or service account (or the caller's), every page, never values. */
 import { expiresWithin, utcDate } from '../time/expiry.js';
-import { readCredential, resolveOwner } from '../tokens/resolve-token.js';
+import { listingAdvice, readCredential, resolveOwner } from '../tokens/resolve-token.js';
 import type { ResolvedOwner } from '../tokens/token-kind.js';
 import { tokenKindOf } from '../tokens/token-kinds.js';
 import { toTokenView, type TokenView } from '../tokens/token-view.js';
@@ -16,11 +16,15 @@ export async function listTokens(context: OperationContext): Promise<OperationRe
     owner = { ...owner, userId: own.userId };
   }
   const resolved = owner;
-  const found = await callGitlab(context, `Listing the tokens of ${owner.label}`, () =>
-    tokenKindOf(resolved).list(context.api.client, resolved, {
-      ...(options.state === 'all' ? {} : { state: options.state }),
-      ...(options.nameFilter !== undefined ? { search: options.nameFilter } : {}),
-    }),
+  const found = await callGitlab(
+    context,
+    `Listing the tokens of ${owner.label}`,
+    () =>
+      tokenKindOf(resolved).list(context.api.client, resolved, {
+        ...(options.state === 'all' ? {} : { state: options.state }),
+        ...(options.nameFilter !== undefined ? { search: options.nameFilter } : {}),
+      }),
+    listingAdvice(owner),
   );
   const now = context.clock.now();
   const today = utcDate(now);

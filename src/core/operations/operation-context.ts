@@ -3,7 +3,9 @@
  */
 import type { Destination } from '../destinations/destination.js';
 import { PatError, UnchangedFailure } from '../errors.js';
-import { describeGitlabError, type AdviceKey } from '../gitlab/describe-error.js';
+import { credentialProblem, describeGitlabError, type AdviceKey } from '../gitlab/describe-error.js';
+import { IncompleteListError } from '../gitlab/gitlab-client.js';
+import { GitlabHttpError } from '../gitlab/request.js';
 import type { GitlabApi } from '../gitlab/gitlab-api.js';
 import type { Logger } from '../logger.js';
 import type { Options } from '../options/parse-options.js';
@@ -39,6 +41,7 @@ export async function callGitlab<T>(
   } catch (error) {
     // Already a failure that says what to do (from a check inside the call).
     if (error instanceof PatError) throw error;
+    await settleCredential(context, error);
     throw new UnchangedFailure(
       describeGitlabError(error, {
         doing,
@@ -46,5 +49,23 @@ export async function callGitlab<T>(
         ...(advice ? { advice } : {}),
       }),
     );
+  }
+}
+
+/**
+ * GitLab answers 401 both to a token it does not know and to a valid one that may not see something (another user's
+ * tokens, a project's access tokens without the Maintainer role). When that happens before the credential has
+ * worked in this run, one read of the token itself tells which, so that the message blames the right thing. Only on
+ * this failure path, and only a GET.
+ */
+async function settleCredential(context: OperationContext, error: unknown): Promise<void> {
+  const refused = error instanceof IncompleteListError ? error.cause : error;
+  if (!(refused instanceof GitlabHttpError) || refused.status !== 401) return;
+  if (refused.credentialAccepted || credentialProblem(refused) !== undefined) return;
+  try {
+    await context.api.client.get('personal_access_tokens/self');
+    refused.credentialAccepted = true;
+  } catch {
+    // Not accepted here either (or not a personal access token): the 401 stays about the credential.
   }
 }

@@ -36,8 +36,13 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
     if (await isRevokedNow(context, resolved, error)) {
       return result(`${label} was already revoked; nothing to do.`, revokedNow);
     }
+    const managers = `Revoking ${label} needs ${tokenKindOf(owner).managers}, and gitlab-token's user is not one. Use such a credential.`;
     throw new UnchangedFailure(
-      describeGitlabError(error, { doing: `Revoking ${label}`, instanceUrl: api.instanceUrl }),
+      describeGitlabError(error, {
+        doing: `Revoking ${label}`,
+        instanceUrl: api.instanceUrl,
+        advice: { denied: managers, 403: managers },
+      }),
     );
   }
   log.info(`Revoked ${label}.`);

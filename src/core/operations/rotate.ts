@@ -9,7 +9,7 @@ import { rotateAtomically } from '../rotation/atomic-rotation.js';
 import { rotateWithOverlap } from '../rotation/overlap-rotation.js';
 import { preflightRecovery } from '../rotation/recover-lost-rotation.js';
 import type { RotationPlan } from '../rotation/rotation-plan.js';
-import { chooseExpiry, lifetimeOf } from '../time/choose-expiry.js';
+import { chooseExpiry, describeEnd, lifetimeOf } from '../time/choose-expiry.js';
 import { daysLeft, expiresWithin, utcDate } from '../time/expiry.js';
 import { describeToken, type AccessToken, type TokenKind } from '../tokens/access-token.js';
 import { readCredential, resolveToken } from '../tokens/resolve-token.js';
@@ -44,7 +44,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
 
   const today = utcDate(context.clock.now());
   const expiry = chooseExpiry(options.expiry, lifetimeOf(target, options.maxLifetimeDays), {
-    today,
+    now: context.clock.now(),
     maxLifetimeDays: options.maxLifetimeDays,
   });
   if (expiry.note) context.log.warn(`Expiry: ${expiry.note}.`);
@@ -71,12 +71,18 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   if (options.recoveryToken !== undefined) await preflightRecovery(context, plan);
 
   const summary = `${label}${target.expiresAt ? ` (expires ${target.expiresAt})` : ''} into a new token expiring ${expiry.expiresAt}`;
+  // When it really ends, from the clock at the moment of the change: GitLab's midnight, not the end of that day.
+  const ends = () => describeEnd(expiry.endsAt, context.clock.now());
   if (options.dryRun) {
     const where = context.destinations.map((destination) => destination.description).join(', ');
     const how =
       options.strategy === 'overlap' ? ' by creating a new token and then revoking the old one' : '';
     return {
-      ...unchanged(context, target, `Dry run: would rotate ${summary}${how}, stored in ${where}.`),
+      ...unchanged(
+        context,
+        target,
+        `Dry run: would rotate ${summary}${how}, stored in ${where}; it ${ends()}.`,
+      ),
       rotatesCredential: plan.selfRotation,
     };
   }
@@ -89,7 +95,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   return {
     operation: 'rotate',
     dryRun: false,
-    headline: `Rotated ${summary}: new id ${outcome.token.id}, stored in ${outcome.storedIn.join(', ')}.`,
+    headline: `Rotated ${summary}: new id ${outcome.token.id}, stored in ${outcome.storedIn.join(', ')}; it ${ends()}.`,
     token: toTokenView(outcome.token, context.clock.now()),
     newToken: outcome.token,
     previousTokenId: target.id,
@@ -126,9 +132,10 @@ function unchanged(context: OperationContext, target: AccessToken, headline: str
 }
 
 /**
- * The refusals GitLab would give anyway, said before anything is sent, with what to do. GitLab refuses to rotate
- * only a revoked token; an expired one can be rotated by a credential that may manage it (not by itself: an
- * expired credential cannot authenticate).
+ * Exactly the refusals GitLab gives, said before anything is sent, with what to do: rotating a revoked token
+ * (PersonalAccessTokens::RotateService: "Token already revoked", the only state it refuses; an expired token is
+ * rotated for a credential that may manage it), and a token rotating itself without api or self_rotate (the scopes
+ * the self-rotation endpoints accept). Who may rotate someone else's token is left to GitLab's answer.
  */
 function assertRotatable(
   context: OperationContext,

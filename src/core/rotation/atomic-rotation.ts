@@ -35,7 +35,8 @@ export async function rotateAtomically(
   // Protect the value before anything else is written, then never send the old token again.
   log.protectSecret(rotated.token);
   if (plan.selfRotation) api.credential.replace(rotated.token);
-  log.info(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
+  // The headline says it all once the token is stored; this line is for the request trail.
+  log.debug(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
 
   const storedIn = await deliverToken(context, rotated);
   await verifyNewToken(
@@ -67,10 +68,16 @@ async function handleRotateFailure(
           gitlabText(error.answer),
         )
       : undefined;
+  const managers = `Rotating ${plan.label} needs ${tokenKindOf(plan.owner).managers}, and gitlab-token's user is not one. Use such a credential.`;
   const description = describeGitlabError(error, {
     doing: `Rotating ${plan.label}`,
     instanceUrl: api.instanceUrl,
-    ...(explained !== undefined && status !== undefined ? { advice: { [status]: explained } } : {}),
+    // The kind's reading of GitLab's answer is the most precise; who may rotate is the fallback.
+    advice: {
+      denied: explained ?? managers,
+      403: managers,
+      ...(explained !== undefined && status !== undefined ? { [status]: explained } : {}),
+    },
   });
   if (postOutcome(error) === 'refused') {
     const alreadyRevoked =

@@ -65,7 +65,8 @@ export async function rotateWithOverlap(
     throw new UnchangedFailure(`${description} Nothing changed; the old token still works.`);
   }
   log.protectSecret(created.token);
-  log.info(
+  // The headline says it all once the token is stored; this line is for the request trail.
+  log.debug(
     `Created the successor of ${plan.label}: token ${created.id}, expires ${created.expiresAt ?? 'never'}.`,
   );
 

@@ -27,7 +27,7 @@ export interface ResolvedToken {
   readonly isCredential: boolean;
 }
 
-/** What the selection is for: reading, or a change that GitLab also allows on an expired token. */
+/** What the selection is for: every purpose finds an expired token by name; revoke also a revoked one. */
 export type SelectionPurpose = 'read' | 'rotate' | 'revoke';
 
 export async function resolveUser(context: OperationContext, ref: UserRef): Promise<GitlabUser> {
@@ -256,12 +256,12 @@ async function readById(context: OperationContext, owner: ResolvedOwner, id: num
       );
     }
   };
+  const hidden = `Token ${id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name. A group service account's token is managed by the group's Owners with token-kind service-account, group and user; a project's or group's access token with token-kind project or group.`;
+  const managed = `Reading the tokens of ${owner.label} needs ${tokenKindOf(owner).managers}; GitLab answers 401 to anyone else. Check the role of gitlab-token's user, and token-kind.`;
   return callGitlab(context, `Reading token ${id} of ${owner.label}`, read, {
-    401:
-      owner.kind === 'personal'
-        ? `Token ${id} does not exist or is not visible to the credential: GitLab answers 401 for other users' tokens unless the credential belongs to an administrator. Check token-id, or use token-name. A group service account's token is managed by the group's Owners with token-kind service-account, group and user; a project's or group's access token with token-kind project or group.`
-        : `Reading the tokens of ${owner.label} needs ${tokenKindOf(owner).managers}; GitLab answers 401 to anyone else. Check the role of gitlab-token's user, and token-kind.`,
+    401: owner.kind === 'personal' ? hidden : managed,
     404: `Token ${id} does not exist${owner.kind === 'personal' ? '' : ` in ${owner.label}`}. Check token-id (a token of another ${owner.kind === 'service-account' ? 'account' : owner.kind} is not found here), or use token-name.`,
+    denied: owner.kind === 'personal' ? hidden : managed,
   });
 }
 
@@ -280,9 +280,10 @@ function assertOwnedBy(owner: ResolvedOwner, token: AccessToken): void {
 }
 
 /**
- * The one token with this exact name: an active one; for rotate and revoke also an expired one (GitLab rotates an
- * expired token for a credential that may manage it: the recovery after a weekend of expiries); for revoke also a
- * revoked one (revoking is then already done).
+ * The one token with this exact name: an active one; failing that, the one expired (not revoked) one, which GitLab
+ * still shows, rotates and revokes for a credential that may manage it (the recovery after a weekend of expiries);
+ * for revoke also a revoked one (revoking is then already done). Every page of both lists is read (gitlab-client.ts
+ * `all`), so a token is never missed because many others share the start of its name.
  */
 async function findByName(
   context: OperationContext,
@@ -297,8 +298,11 @@ async function findByName(
         { ...owner, userId: (await callerToken(context)).userId }
       : owner;
   const list = (state: 'active' | 'inactive') =>
-    callGitlab(context, `Listing the ${state} tokens of ${owner.label}`, () =>
-      kind.list(context.api.client, ownerForList, { state, search: name }),
+    callGitlab(
+      context,
+      `Listing the ${state} tokens of ${owner.label}`,
+      () => kind.list(context.api.client, ownerForList, { state, search: name }),
+      listingAdvice(owner),
     );
   const active = (await list('active')).filter((token) => token.name === name && token.active);
   if (active.length === 1 && active[0]) return active[0];
@@ -308,30 +312,44 @@ async function findByName(
     );
   }
   const inactive = (await list('inactive')).filter((token) => token.name === name);
-  const expired = inactive.filter((token) => !token.revoked);
-  if (purpose !== 'read' && expired.length === 1 && expired[0]) return expired[0];
-  if (purpose !== 'read' && expired.length > 1) {
+  const expired = inactive.filter((token) => !token.revoked).sort((a, b) => b.id - a.id);
+  if (expired.length === 1 && expired[0]) {
+    if (purpose !== 'read') {
+      context.log.info(
+        `No active token named "${name}" belongs to ${owner.label}; ${describeToken(expired[0])} expired on ${expired[0].expiresAt ?? '?'} and is not revoked, so GitLab lets a credential that may manage it ${purpose} it.`,
+      );
+    }
+    return expired[0];
+  }
+  if (expired.length > 1) {
     throw new UnchangedFailure(
-      `No active token named "${name}" belongs to ${owner.label}, and ${expired.length} expired ones do: ids ${expired.map((token) => token.id).join(', ')}. Select one with token-id.`,
+      `No active token named "${name}" belongs to ${owner.label}, and ${expired.length} expired ones do: ids ${expired.map((token) => `${token.id} (expired ${token.expiresAt ?? '?'})`).join(', ')}. Select one with token-id (the newest is ${expired[0]?.id ?? '?'}).`,
     );
   }
   const newestRevoked = inactive.filter((token) => token.revoked).sort((a, b) => b.id - a.id)[0];
   if (purpose === 'revoke' && newestRevoked) return newestRevoked;
-  const others = [
-    ...new Set(
-      inactive.map((token) => `"${token.name}" (${token.id}, ${token.revoked ? 'revoked' : 'expired'})`),
-    ),
-  ];
   throw new UnchangedFailure(
-    `No active token named "${name}" belongs to ${owner.label} on ${context.api.instanceUrl}.` +
-      (purpose === 'read' && expired.length > 0
-        ? ` An expired one does: ${expired.map((token) => token.id).join(', ')} (select it with token-id).`
-        : '') +
-      (others.length > 0 && purpose !== 'read'
-        ? ` Inactive tokens of that name: ${others.slice(0, 10).join(', ')}.`
+    `No active or expired token named "${name}" belongs to ${owner.label} on ${context.api.instanceUrl}` +
+      (newestRevoked
+        ? `; ${inactive.length === 1 ? 'one' : inactive.length} revoked one${inactive.length === 1 ? '' : 's'} (the newest: ${newestRevoked.id}) cannot be ${purpose === 'rotate' ? 'rotated (GitLab refuses revoked tokens)' : 'used'}.`
+        : '.') +
+      (owner.kind === 'personal' && owner.userId === undefined
+        ? " Without user, token-name looks among the credential's own tokens: give user for another user's."
         : '') +
       ' Check token-name (it must match exactly) and whose tokens (user, project, group).',
   );
+}
+
+/**
+ * What a refused token list means once the credential has worked (GitLab answers 401, not 403, to a non-administrator
+ * asking for another user's tokens, and to a non-Maintainer asking for a project's): who may list them.
+ */
+export function listingAdvice(owner: ResolvedOwner): Partial<Record<AdviceKey, string>> {
+  const who =
+    owner.kind === 'personal'
+      ? `Listing the tokens of ${owner.label} needs an administrator's credential (only administrators see other users' tokens), and gitlab-token's user is not one. Use an administrator's token, or leave out user to work on the credential's own tokens.`
+      : `Listing the tokens of ${owner.label} needs ${tokenKindOf(owner).managers}, and gitlab-token's user is not. Use such a credential, or give that user the role.`;
+  return { denied: who, 403: who };
 }
 
 async function callerToken(context: OperationContext): Promise<AccessToken> {
