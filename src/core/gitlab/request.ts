@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../logger.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../retry-policy.js';
+import type { RequestThrottle } from './rate-limit.js';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -70,6 +71,8 @@ export interface RequestEnvironment {
   readonly log: Logger;
   /** Called with every `Date` header GitLab sends, so expiry can follow GitLab's clock instead of ours. */
   readonly onServerDate?: (date: Date) => void;
+  /** Shared by every request of the run: pauses them all when GitLab's rate limit runs low (rate-limit.ts). */
+  readonly throttle?: RequestThrottle;
 }
 
 /** The subset of gitbeaker's request options this handler reads. */
@@ -112,6 +115,7 @@ export function createRequestHandler(env: RequestEnvironment) {
       const attemptStarted = env.nowMs();
       let response: Response;
       let parsed: GitbeakerResponse | undefined;
+      await env.throttle?.beforeRequest();
       try {
         response = await fetch(url, {
           method,
@@ -143,6 +147,7 @@ export function createRequestHandler(env: RequestEnvironment) {
         const parsed = new Date(serverDate);
         if (!Number.isNaN(parsed.getTime())) env.onServerDate(parsed);
       }
+      env.throttle?.afterResponse(response.status, (name) => response.headers.get(name));
       env.log.debug(
         `${method} ${shownEndpoint}${url.search} -> ${response.status} (${env.nowMs() - attemptStarted} ms)`,
       );

@@ -45,7 +45,7 @@ export async function createToken(context: OperationContext): Promise<OperationR
 
   const what = `${kind.kind === 'personal' ? '' : `${kind.kind} `}token "${request.name}" for ${owner.label} (scopes ${request.scopes.join(', ')}, expires ${expiry.expiresAt})`;
   if (options.dryRun)
-    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}.` };
+    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}.`, changed: true };
 
   let created: NewAccessToken;
   try {
@@ -70,6 +70,7 @@ export async function createToken(context: OperationContext): Promise<OperationR
     token: toTokenView(created, context.clock.now()),
     newToken: created,
     storedIn,
+    changed: true,
   };
 }
 

@@ -28,6 +28,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
   const { token: target, owner } = resolved;
   const label = describeToken(target);
   assertRotatable(context, resolved);
+  context.beforeChange?.(resolved);
 
   const today = utcDate(context.clock.now());
   if (options.rotateBefore && !expiresWithin(target.expiresAt, options.rotateBefore, today)) {
@@ -75,6 +76,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
       options.strategy === 'overlap' ? ' by creating a new token and then revoking the old one' : '';
     return {
       ...unchanged(context, target, `Dry run: would rotate ${summary}${how}, stored in ${where}.`),
+      changed: true,
       rotatesCredential: plan.selfRotation,
     };
   }
@@ -92,6 +94,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     newToken: outcome.token,
     previousTokenId: target.id,
     rotated: true,
+    changed: true,
     rotatesCredential: plan.selfRotation,
     storedIn: outcome.storedIn,
   };
@@ -104,6 +107,7 @@ function unchanged(context: OperationContext, target: AccessToken, headline: str
     headline,
     token: toTokenView(target, context.clock.now()),
     rotated: false,
+    changed: false,
   };
 }
 

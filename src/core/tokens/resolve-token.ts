@@ -19,6 +19,9 @@ import type { ResolvedOwner } from './token-kind.js';
 import { tokenKindOf } from './token-kinds.js';
 import { TokenNotFoundError } from './service-account.js';
 
+/** No token of that name to act on (nothing active, nor for rotate an expired one): a fleet may create one. */
+export class NoSuchToken extends UnchangedFailure {}
+
 export interface ResolvedToken {
   readonly owner: ResolvedOwner;
   readonly token: AccessToken;
@@ -258,7 +261,7 @@ async function findByName(
       inactive.map((token) => `"${token.name}" (${token.id}, ${token.revoked ? 'revoked' : 'expired'})`),
     ),
   ];
-  throw new UnchangedFailure(
+  throw new NoSuchToken(
     `No active token named "${name}" belongs to ${owner.label} on ${context.api.instanceUrl}.` +
       (purpose === 'read' && expired.length > 0
         ? ` An expired one does: ${expired.map((token) => token.id).join(', ')} (select it with token-id).`
