@@ -85,7 +85,7 @@ export async function readInventory(input: ReadInventoryInput): Promise<Inventor
   const data = await parseText(input.path, input.text);
   const problems: string[] = [];
   const listKeys = input.lists.map((list) => list.shape.key);
-  problems.push(...tokenShapedValues(data, []));
+  problems.push(...tokenShapedValues(data, [], data));
   const checked = inventorySchema(input.lists.map((list) => list.shape)).safeParse(data);
   if (!checked.success) {
     for (const issue of checked.error.issues) problems.push(...describeIssue(issue, data, listKeys));
@@ -136,7 +136,7 @@ function inventoryError(path: string, problems: readonly string[]): InputError {
 async function parseText(path: string, text: string): Promise<unknown> {
   // YAML 1.2 reads JSON too; its errors give a line and column, where JSON.parse's quote the text.
   const { parseDocument } = await import('yaml');
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw inventoryError(
       path,
@@ -162,21 +162,22 @@ const scrubTokens = (text: string) =>
   text.replace(/gl[a-z]{1,6}-[A-Za-z0-9_.-]{8,}/g, '(a value shaped like a GitLab token)');
 
 /** An inventory never holds a secret: a value shaped like a GitLab token is a mistake, and never echoed. */
-function tokenShapedValues(value: unknown, path: (string | number)[]): string[] {
+function tokenShapedValues(value: unknown, path: (string | number)[], data: unknown): string[] {
   if (typeof value === 'string') {
     return looksLikeToken(value)
       ? [
-          `${pathLabel(path)}: holds a value shaped like a GitLab token (not shown). An inventory never holds a secret: the credential is the run's gitlab-token. Remove it, and revoke that token if the file was shared.`,
+          `${pathLabel(path, data)}: holds a value shaped like a GitLab token (not shown). An inventory never holds a secret: the credential is the run's gitlab-token. Remove it, and revoke that token if the file was shared.`,
         ]
       : [];
   }
-  if (Array.isArray(value)) return value.flatMap((item, index) => tokenShapedValues(item, [...path, index]));
+  if (Array.isArray(value))
+    return value.flatMap((item, index) => tokenShapedValues(item, [...path, index], data));
   if (value !== null && typeof value === 'object') {
     return Object.entries(value).flatMap(([key, item]) => [
       ...(looksLikeToken(key)
-        ? [`${pathLabel(path)}: has a key shaped like a GitLab token (not shown); remove it.`]
+        ? [`${pathLabel(path, data)}: has a key shaped like a GitLab token (not shown); remove it.`]
         : []),
-      ...tokenShapedValues(item, [...path, key]),
+      ...tokenShapedValues(item, [...path, key], data),
     ]);
   }
   return [];

@@ -144,7 +144,8 @@ export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
         const inFlight: Promise<Page<T>>[] = [];
         let next = 2;
         const start = () => {
-          const pending = limit(() => page<T>(path, query, next));
+          const number = next;
+          const pending = limit(() => page<T>(path, query, number));
           // Awaited in order below; a failure is thrown there, not reported as unhandled meanwhile.
           pending.catch(() => undefined);
           inFlight.push(pending);
