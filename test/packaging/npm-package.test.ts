@@ -50,7 +50,7 @@ function runBin(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('the npm package', () => {
-  it('holds the CLI, the README, the license and the changelog, and nothing else', () => {
+  it('holds the CLI, the inventory schema, the README, the license and the changelog, and nothing else', () => {
     // The CLI's chunks (dist/cli/<id>.index.js) are the libraries it loads only when an operation needs them.
     const files = packed.files.map((file) => file.path).sort();
     expect(files.filter((path) => !/^dist\/cli\/\d+\.index\.js$/.test(path))).toEqual([
@@ -60,6 +60,7 @@ describe('the npm package', () => {
       'dist/cli/index.js',
       'dist/cli/package.json',
       'package.json',
+      'schema/inventory.schema.json',
     ]);
     expect(packed.filename).toBe(`gitlab-pat-${pkg.version}.tgz`);
   });

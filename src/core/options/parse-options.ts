@@ -379,13 +379,15 @@ function fleetProblems(input: GitlabInput, given: Record<string, string>, operat
       problems.push(
         'Operation sync needs inventory: the path of the inventory file (YAML or JSON) that lists the tokens to keep alive.',
       );
-    for (const name of [...owners, ...(given['token-kind'] !== undefined ? ['token-kind'] : [])]) {
+    // token-kind personal is the Action's declared default, passed to every run: only another kind is a mistake.
+    const kind = input['token-kind'] !== undefined && input['token-kind'] !== 'personal' ? ['token-kind'] : [];
+    for (const name of [...owners, ...kind]) {
       problems.push(
         `Input ${name} does not apply to operation sync: each entry of the inventory says whose token it is (put ${name} in its defaults or entries).`,
       );
     }
   } else {
-    if (given['token-kind'] !== undefined)
+    if (input['token-kind'] !== undefined && input['token-kind'] !== 'personal')
       problems.push(
         'Input token-kind does not apply to operation audit: it audits tokens of every kind. Give user, group or project to narrow it.',
       );
