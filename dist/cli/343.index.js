@@ -256,7 +256,7 @@ function pathLabel(path, data) {
     let head;
     let tail;
     if (top === 'tokens' && typeof index === 'number') {
-        const key = valueAt(data, ['tokens', index, 'key']) ?? undefined;
+        const key = valueAt(data, ['tokens', index, 'key']);
         head = `tokens[${index}]${typeof key === 'string' && key !== '' ? ` (${key})` : ''}`;
         tail = rest;
     }
@@ -352,7 +352,15 @@ function shown(value) {
         return 'got nothing (null)';
     if (typeof value === 'object')
         return 'got a mapping';
-    return `got ${String(value)}`;
+    return `got ${scalarText(value)}`;
+}
+/** A number, boolean or other scalar as written (objects never reach here). */
+function scalarText(value) {
+    return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+        ? value.toString()
+        : typeof value === 'string'
+            ? value
+            : typeof value;
 }
 function allowedKeys(path, listKeys) {
     if (path.length === 0)
@@ -367,9 +375,10 @@ function allowedKeys(path, listKeys) {
 function asText(value) {
     if (value === undefined || value === null)
         return undefined;
+    // The schema allows only scalars and lists of text here.
     if (Array.isArray(value))
-        return value.map(String).join(',');
-    return String(value);
+        return value.map(scalarText).join(',');
+    return scalarText(value);
 }
 /** Only the options that apply to the operation: defaults may hold keys for create-missing that a rotate ignores. */
 function forOperation(given, operation) {

@@ -190,7 +190,7 @@ function pathLabel(path: readonly PropertyKey[], data?: unknown): string {
   let head: string;
   let tail: readonly PropertyKey[];
   if (top === 'tokens' && typeof index === 'number') {
-    const key = (valueAt(data, ['tokens', index, 'key']) as unknown) ?? undefined;
+    const key = valueAt(data, ['tokens', index, 'key']);
     head = `tokens[${index}]${typeof key === 'string' && key !== '' ? ` (${key})` : ''}`;
     tail = rest;
   } else {
@@ -297,7 +297,16 @@ function shown(value: unknown): string {
   if (Array.isArray(value)) return 'got a list';
   if (value === null) return 'got nothing (null)';
   if (typeof value === 'object') return 'got a mapping';
-  return `got ${String(value)}`;
+  return `got ${scalarText(value)}`;
+}
+
+/** A number, boolean or other scalar as written (objects never reach here). */
+function scalarText(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+    ? value.toString()
+    : typeof value === 'string'
+      ? value
+      : typeof value;
 }
 
 function allowedKeys(path: readonly PropertyKey[], listKeys: readonly string[]): string[] {
@@ -310,8 +319,9 @@ function allowedKeys(path: readonly PropertyKey[], listKeys: readonly string[]):
 /** A YAML or JSON value as the option kit reads text: scopes lists joined, numbers and booleans as written. */
 function asText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map(String).join(',');
-  return String(value);
+  // The schema allows only scalars and lists of text here.
+  if (Array.isArray(value)) return value.map(scalarText).join(',');
+  return scalarText(value);
 }
 
 /** Only the options that apply to the operation: defaults may hold keys for create-missing that a rotate ignores. */
