@@ -30,8 +30,6 @@ export interface RateLimitDependencies {
   readonly reserve: number;
 }
 
-/** A 429 without any header that says how long: GitLab's windows are a minute; a few seconds usually suffice. */
-const UNSAID_WAIT_MS = 5_000;
 /** GitLab's windows are one minute: a longer wait means a clock or header we misread. */
 const MAX_WAIT_MS = 60_000;
 
@@ -58,8 +56,10 @@ export function createRateLimitThrottle(deps: RateLimitDependencies): RequestThr
       if (status === 429) {
         const retryAfter = parseRetryAfter(header('retry-after'), date);
         const seconds = retryAfter ?? untilReset;
+        // Without a word on how long, the request's own jittered backoff (retry-policy.ts) is the best guess.
+        if (seconds === undefined) return;
         pause(
-          seconds === undefined ? UNSAID_WAIT_MS : seconds * 1000,
+          seconds * 1000,
           `GitLab's rate limit was reached (429${retryAfter !== undefined ? `, Retry-After ${retryAfter} s` : ''})`,
         );
         return;

@@ -380,7 +380,8 @@ function fleetProblems(input: GitlabInput, given: Record<string, string>, operat
         'Operation sync needs inventory: the path of the inventory file (YAML or JSON) that lists the tokens to keep alive.',
       );
     // token-kind personal is the Action's declared default, passed to every run: only another kind is a mistake.
-    const kind = input['token-kind'] !== undefined && input['token-kind'] !== 'personal' ? ['token-kind'] : [];
+    const kind =
+      input['token-kind'] !== undefined && input['token-kind'] !== 'personal' ? ['token-kind'] : [];
     for (const name of [...owners, ...kind]) {
       problems.push(
         `Input ${name} does not apply to operation sync: each entry of the inventory says whose token it is (put ${name} in its defaults or entries).`,
