@@ -19,7 +19,7 @@ const CLI = join(ROOT, 'dist/cli/index.js');
 const PEAK_RSS = join(ROOT, 'scripts/bench/report-peak-rss.mjs');
 const PYTHON = '/usr/bin/python3';
 const BUDGET = { ratio: 0.6, listRequests: 101, rssMb: 150, syncMs: 10_000 };
-const TOKENS = 10_000;
+const TOKENS = Number(process.env.BENCH_FLEET_TOKENS ?? 10_000);
 const USERS = 10;
 
 interface Timed {
@@ -69,7 +69,7 @@ async function benchAudit(scratch: string, runs: number): Promise<[string, boole
     gitlab.addUser({ username: `svc-${user}`, serviceAccount: true });
     gitlab.issueTokens({
       user: `svc-${user}`,
-      count: TOKENS / USERS,
+      count: Math.floor(TOKENS / USERS) + (user < TOKENS % USERS ? 1 : 0),
       name: (index) => `token-${user}-${index}`,
       scopes: ['read_api'],
     });

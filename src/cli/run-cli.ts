@@ -15,6 +15,7 @@ import { githubSecretOptions } from '../github/github-secret-options.js';
 import { githubApiUrl, githubSecretDestination } from '../github/github-secret-destination.js';
 import { githubSecretsList } from '../github/github-secret-inventory.js';
 import { summarizeReport } from '../core/report/report-summary.js';
+import { reportJson } from '../core/report/report-json.js';
 import { renderReportBlock } from './report-block.js';
 import { VERSION } from '../version.js';
 import { cliOptions } from './cli-options.js';
@@ -141,7 +142,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     if (result.report) {
       // sync and audit: the readable block for the job log on stderr, the JSON report alone on stdout.
       io.stderr(secrets.redact(renderReportBlock(summarizeReport(result.report, result.headline))));
-      io.stdout(`${secrets.redact(JSON.stringify(result.report, null, 2))}\n`);
+      io.stdout(secrets.redact(reportJson(result.report)));
       return result.exitCode ?? ExitCode.ok;
     }
     log.info(result.headline);

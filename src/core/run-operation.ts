@@ -151,7 +151,10 @@ async function writeReports(
 ): Promise<void> {
   const write = environment.writeFile ?? ((path, text) => writeFileToDisk(path, text, 'utf8'));
   const files: [string | undefined, () => Promise<string>][] = [
-    [options.fleet?.reportFile, () => Promise.resolve(`${JSON.stringify(result.report, null, 2)}\n`)],
+    [
+      options.fleet?.reportFile,
+      async () => (result.report ? (await import('./report/report-json.js')).reportJson(result.report) : ''),
+    ],
     [
       options.fleet?.junitFile,
       async () =>

@@ -136,6 +136,8 @@ describe('the CLI', () => {
     };
     expect(report.summary).toMatchObject({ total: 5, expired: 1, expiring: 1, unmanaged: 4 });
     expect(JSON.parse(readFileSync(reportFile, 'utf8'))).toEqual(report);
+    // The files a run writes are scanned for token values with everything else.
+    transcript.push(readFileSync(reportFile, 'utf8'), readFileSync(junit, 'utf8'));
     const parsed = (await parseJunit(readFileSync(junit, 'utf8'))) as { tests?: number; failures?: number };
     expect(parsed).toMatchObject({ tests: 5, failures: 2 });
     expect(existsSync(junit)).toBe(true);

@@ -171,3 +171,35 @@ describe('audit', () => {
     expect(lists).toHaveLength(26);
   });
 });
+
+describe('findings', () => {
+  it('are the same whether computed one token at a time or for a whole audit at once', async () => {
+    const { findingsOf, findingsEvaluator } = await import('../../src/core/report/findings.js');
+    const policy = {
+      expiresWithin: { amount: 1, unit: 'm', text: '1m' },
+      unusedFor: { amount: 90, unit: 'd', text: '90d' },
+    } as const;
+    const evaluate = findingsEvaluator(policy, '2026-11-27');
+    const base = {
+      kind: 'personal' as const,
+      id: 1,
+      name: 't',
+      description: null,
+      revoked: false,
+      active: true,
+      userId: 1,
+      accessLevel: null,
+      resource: null,
+    };
+    for (const expiresAt of [null, '2026-11-26', '2026-11-27', '2026-11-28', '2026-12-27', '2026-12-28']) {
+      for (const lastUsedAt of [null, '2026-08-28T10:00:00Z', '2026-08-29T00:00:00Z']) {
+        for (const scopes of [['api'], ['sudo']]) {
+          const token = { ...base, expiresAt, lastUsedAt, scopes, createdAt: '2026-01-01T00:00:00Z' };
+          for (const managed of [undefined, true, false]) {
+            expect(evaluate(token, managed)).toEqual(findingsOf(token, policy, '2026-11-27', managed));
+          }
+        }
+      }
+    }
+  });
+});

@@ -137,32 +137,35 @@ export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
     },
     async *pages<T>(path: string, query: Query = {}, concurrency = config.pageConcurrency ?? 4) {
       const first = await page<T>(path, query, 1);
-      yield first.items;
       const total = first.totalPages;
-      if (total !== undefined) {
-        // A window of pages in flight, consumed in order; each one consumed makes room for the next.
-        const inFlight: Promise<Page<T>>[] = [];
-        let next = 2;
-        const start = () => {
-          const number = next;
-          const pending = limit(() => page<T>(path, query, number));
-          // Awaited in order below; a failure is thrown there, not reported as unhandled meanwhile.
-          pending.catch(() => undefined);
-          inFlight.push(pending);
-          next += 1;
-        };
-        while (inFlight.length < Math.max(1, concurrency) && next <= total) start();
-        for (let current = inFlight.shift(); current !== undefined; current = inFlight.shift()) {
-          const done = await current;
-          if (next <= total) start();
-          yield done.items;
+      if (total === undefined) {
+        // Without totals only x-next-page says what comes next: ask for it before handing this page on, so that
+        // GitLab works on the next page while the caller works on this one.
+        for (let current = first; ;) {
+          const next = current.nextPage === undefined ? undefined : page<T>(path, query, current.nextPage);
+          next?.catch(() => undefined);
+          yield current.items;
+          if (next === undefined) return;
+          current = await next;
         }
-        return;
       }
-      for (let next = first.nextPage; next !== undefined;) {
-        const current = await page<T>(path, query, next);
-        yield current.items;
-        next = current.nextPage;
+      // A window of pages in flight, consumed in order; each one consumed makes room for the next.
+      const inFlight: Promise<Page<T>>[] = [];
+      let next = 2;
+      const start = () => {
+        const number = next;
+        const pending = limit(() => page<T>(path, query, number));
+        // Awaited in order below; a failure is thrown there, not reported as unhandled meanwhile.
+        pending.catch(() => undefined);
+        inFlight.push(pending);
+        next += 1;
+      };
+      while (inFlight.length < Math.max(1, concurrency) && next <= total) start();
+      yield first.items;
+      for (let current = inFlight.shift(); current !== undefined; current = inFlight.shift()) {
+        const done = await current;
+        if (next <= total) start();
+        yield done.items;
       }
     },
     async post<T>(path: string, body: Record<string, unknown>) {

@@ -61,6 +61,37 @@ export function findingsOf(
 function isUnused(token: AccessToken, window: Duration, today: string): boolean {
   const since = token.lastUsedAt ?? token.createdAt;
   if (!since) return false;
-  // The window back from today: the date `window` before today is the one whose `window` later is today.
   return addDuration(since.slice(0, 10), window) < today;
+}
+
+/**
+ * findingsOf for many tokens at once (an audit of thousands): the same answers, with the calendar arithmetic done
+ * once per distinct date instead of once per token.
+ */
+export function findingsEvaluator(
+  policy: AuditPolicy,
+  today: string,
+): (token: AccessToken, managed: boolean | undefined) => Finding[] {
+  const expiringBy = addDuration(today, policy.expiresWithin);
+  const unusedBySince = new Map<string, boolean>();
+  return (token, managed) => {
+    if (token.revoked) return [];
+    const findings: Finding[] = [];
+    if (token.expiresAt !== null && token.expiresAt <= today) findings.push('expired');
+    else if (token.expiresAt !== null && token.expiresAt <= expiringBy) findings.push('expiring');
+    if (token.expiresAt === null) findings.push('never-expires');
+    const since = (token.lastUsedAt ?? token.createdAt)?.slice(0, 10);
+    if (since) {
+      let unused = unusedBySince.get(since);
+      if (unused === undefined) {
+        unused = addDuration(since, policy.unusedFor) < today;
+        unusedBySince.set(since, unused);
+      }
+      if (unused) findings.push('unused');
+    }
+    if (managed === false) findings.push('unmanaged');
+    if (token.scopes.some((scope) => (ADMIN_ONLY_SCOPES as readonly string[]).includes(scope)))
+      findings.push('admin-scopes');
+    return findings;
+  };
 }
