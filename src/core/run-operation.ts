@@ -84,6 +84,7 @@ export async function runOperation(options: Options, environment: RunEnvironment
       onServerDate: (date) => clock.observe(date),
       throttle,
     },
+    ...(options.fleet ? { pageConcurrency: options.fleet.concurrency } : {}),
   });
   if (options.operation === 'sync' || options.operation === 'audit') {
     const context: OperationContext = {

@@ -174,6 +174,30 @@ describe('sync', () => {
     expect(run.lines.at(-1)).toMatch(/\[3\/3\] fleet-self: rotated/);
   });
 
+  it('defers an entry that turns out to be the credential (selected by name) until every other entry is done', async () => {
+    gitlab.addProject({ path: 'platform/fleet' });
+    const inventory = {
+      tokens: [
+        {
+          key: 'fleet-by-name',
+          user: 'root',
+          'token-name': 'fleet',
+          'rotate-before': '200d',
+          'expires-in': '1y',
+          variables: [{ key: 'FLEET_TOKEN', project: 'platform/fleet' }],
+        },
+        ...FIVE_RESULTS.tokens.slice(0, 2),
+      ],
+    };
+    const run = await sync(inventory);
+    expect(run.result?.exitCode, run.lines.join('\n')).toBe(0);
+    expect(run.lines.filter((line) => /^info: \[\d\/3\]/.test(line)).at(-1)).toBe(
+      'info: [3/3] fleet-by-name: rotated',
+    );
+    const rotations = gitlab.requests.filter((request) => request.path.endsWith('/rotate'));
+    expect(rotations.at(-1)?.path).toBe(`/api/v4/personal_access_tokens/${tokens.admin.id}/rotate`);
+  });
+
   it('refuses, before any request, an entry that rotates the credential in a sharded run', async () => {
     const inventory = { tokens: [{ key: 'fleet-self', variables: [{ key: 'T', project: 'platform/a' }] }] };
     let run: CoreRun | undefined;

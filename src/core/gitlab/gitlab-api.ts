@@ -75,6 +75,8 @@ export interface GitlabApiConfig {
   readonly instanceUrl: string;
   readonly token: string;
   readonly environment: RequestEnvironment;
+  /** Pages of one list read at once (sync and audit: their concurrency); default 4. */
+  readonly pageConcurrency?: number;
 }
 
 interface RawVariable {
@@ -122,11 +124,22 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
     config.instanceUrl,
     new RunCredential(config.token),
     createRequestHandler(config.environment),
+    config.pageConcurrency,
   );
 }
 
-function apiFor(instanceUrl: string, credential: RunCredential, handler: RequestHandler): GitlabApi {
-  const client = createGitlabClient({ instanceUrl, credential, handler });
+function apiFor(
+  instanceUrl: string,
+  credential: RunCredential,
+  handler: RequestHandler,
+  pageConcurrency?: number,
+): GitlabApi {
+  const client = createGitlabClient({
+    instanceUrl,
+    credential,
+    handler,
+    ...(pageConcurrency !== undefined ? { pageConcurrency } : {}),
+  });
   const resources = gitbeakerResources({ instanceUrl, credential, handler });
   const variablesOf = async (owner: VariableOwner) => {
     const loaded: GitbeakerResources = await resources();
@@ -187,7 +200,7 @@ function apiFor(instanceUrl: string, credential: RunCredential, handler: Request
       });
     },
     withCredential(token) {
-      return apiFor(instanceUrl, new RunCredential(token), handler);
+      return apiFor(instanceUrl, new RunCredential(token), handler, pageConcurrency);
     },
   };
 }
