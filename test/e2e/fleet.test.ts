@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse as parseJunit } from 'junit2json';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
+import { startGithubEmulator } from '../github-emulator/index.js';
 import {
   FIVE_RESULTS,
   FLEET_TODAY,
@@ -141,6 +142,43 @@ describe('the CLI', () => {
     const parsed = (await parseJunit(readFileSync(junit, 'utf8'))) as { tests?: number; failures?: number };
     expect(parsed).toMatchObject({ tests: 5, failures: 2 });
     expect(existsSync(junit)).toBe(true);
+  });
+});
+
+describe('the CLI with a GitHub credential', () => {
+  it("writes an entry's new token to its GitHub secret, with github-token taken from the variable github-token-variable names", async () => {
+    await using github = await startGithubEmulator();
+    github.addRepository('octo-org/deployer');
+    const githubToken = github.issueToken({
+      grants: [{ repository: 'octo-org/deployer', secrets: 'write' }],
+    });
+    const inventory = files.write({
+      tokens: [
+        {
+          key: 'deploy-a',
+          user: 'svc-a',
+          'token-name': 'deploy',
+          'expires-in': '90d',
+          'github-secrets': [{ name: 'GITLAB_DEPLOY_TOKEN', repository: 'octo-org/deployer' }],
+        },
+      ],
+    });
+    const run = await runCli(
+      ['sync', '--inventory', inventory, '--github-token-variable', 'SECRETS_WRITER'],
+      {
+        GITLAB_TOKEN: tokens.admin.token,
+        GITLAB_URL: gitlab.url,
+        GITHUB_API_URL: github.url,
+        SECRETS_WRITER: githubToken,
+      },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const [rotated] = gitlab.activeTokens('svc-a');
+    expect(github.secretValue({ repository: 'octo-org/deployer' }, 'GITLAB_DEPLOY_TOKEN')).toBe(
+      rotated?.value,
+    );
+    expect((run.json as Report).tokens[0]).toMatchObject({ result: 'rotated' });
+    everyIssuedValue.add(githubToken);
   });
 });
 
