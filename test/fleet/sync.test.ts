@@ -171,7 +171,12 @@ describe('sync', () => {
     expect(
       gitlab.requests.slice(selfRotation + 1).every((request) => request.authTokenId !== tokens.admin.id),
     ).toBe(true);
-    expect(run.lines.at(-1)).toMatch(/\[3\/3\] fleet-self: rotated/);
+    expect(run.lines.filter((line) => /^info: \[\d\/3\]/.test(line)).at(-1)).toBe(
+      'info: [3/3] fleet-self: rotated',
+    );
+    expect(run.lines.at(-1)).toMatch(
+      /^warn: tokens\[0\] \(fleet-self\) rotated gitlab-token itself; the new token is in CI\/CD variable FLEET_TOKEN/,
+    );
   });
 
   it('defers an entry that turns out to be the credential (selected by name) until every other entry is done', async () => {
