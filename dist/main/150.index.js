@@ -125,9 +125,14 @@ async function syncInventory(context, entries) {
             record(entry, outcome);
     })));
     for (const entry of [...deferred, ...plan.last]) {
+        log.info(`${entry.label} manages the credential itself (gitlab-token): it runs now, after every other entry, because its rotation replaces the credential they use.`);
         const outcome = await runEntry(context, entry, sharded ? 'sharded' : 'last', claims);
-        if (outcome !== 'deferred')
-            record(entry, outcome);
+        if (outcome === 'deferred')
+            continue;
+        record(entry, outcome);
+        if (outcome.result === 'rotated') {
+            log.warn(`${entry.label} rotated gitlab-token itself; the new token is in ${outcome['stored-in'].join(' and ')}. The place the next run reads gitlab-token from (a CI/CD variable, a GitHub secret) must be one of them, or the next run starts with a revoked token.`);
+        }
     }
     const tokens = entries.map((entry) => reports.get(entry.key)).filter((report) => report !== undefined);
     const count = (...results) => tokens.filter((token) => results.includes(token.result)).length;
@@ -161,7 +166,6 @@ async function syncInventory(context, entries) {
         headline: `${options.dryRun ? 'Dry run of' : 'Synced'} ${summary.total} entr${summary.total === 1 ? 'y' : 'ies'}${shardText ? ` (shard ${shardText})` : ''}: ${parts.join(', ')}.`,
         report,
         exitCode,
-        rotatesCredential: tokens.some((token) => token.result === 'rotated') && plan.last.length > 0,
     };
 }
 async function runEntry(run, entry, phase, claims) {

@@ -390,11 +390,13 @@ function forOperation(given, operation) {
 function buildEntry(index, label, merged, input) {
     const { run } = input;
     const fleet = run.fleet;
+    if (!fleet)
+        throw new Error('an inventory is read for sync and audit only, which have the fleet options');
     const operation = run.operation;
     const problems = [];
     const context = {
-        today: fleet?.today ?? new Date().toISOString().slice(0, 10),
-        ...(fleet?.defaultVariableProject !== undefined
+        today: fleet.today,
+        ...(fleet.defaultVariableProject !== undefined
             ? { defaultVariableProject: fleet.defaultVariableProject }
             : {}),
         label: (name) => `${label}: ${name}`,

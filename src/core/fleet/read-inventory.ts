@@ -345,11 +345,12 @@ function buildEntry(
 ): { entry?: InventoryEntry; problems: string[] } {
   const { run } = input;
   const fleet = run.fleet;
+  if (!fleet) throw new Error('an inventory is read for sync and audit only, which have the fleet options');
   const operation = run.operation;
   const problems: string[] = [];
   const context = {
-    today: fleet?.today ?? new Date().toISOString().slice(0, 10),
-    ...(fleet?.defaultVariableProject !== undefined
+    today: fleet.today,
+    ...(fleet.defaultVariableProject !== undefined
       ? { defaultVariableProject: fleet.defaultVariableProject }
       : {}),
     label: (name: string) => `${label}: ${name}`,
