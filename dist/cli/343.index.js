@@ -139,13 +139,24 @@ function inventorySchema(lists = []) {
 }
 /** The inventory's JSON Schema (draft 2020-12), from the same zod schema; written to schema/inventory.schema.json. */
 function inventoryJsonSchema(lists = []) {
-    const schema = toJSONSchema(inventorySchema(lists), { metadata: docs, target: 'draft-2020-12' });
+    const schema = withoutSafeIntegerBounds(toJSONSchema(inventorySchema(lists), { metadata: docs, target: 'draft-2020-12' }));
     return {
         ...schema,
         $id: 'https://github.com/gitlab-pat/gitlab-pat/raw/main/schema/inventory.schema.json',
         title: 'gitlab-pat inventory',
         description: 'The tokens `gitlab-pat sync` keeps alive and `gitlab-pat audit` counts as managed. Every key is the gitlab-pat option of the same name; the credential and gitlab-url come from the run, never from this file.',
     };
+}
+/** zod writes JavaScript's safe-integer range on every integer; it says nothing to a reader of the schema. */
+function withoutSafeIntegerBounds(value) {
+    if (Array.isArray(value))
+        return value.map(withoutSafeIntegerBounds);
+    if (value === null || typeof value !== 'object')
+        return value;
+    return Object.fromEntries(Object.entries(value)
+        .filter(([key, item]) => !(key === 'minimum' && item === Number.MIN_SAFE_INTEGER) &&
+        !(key === 'maximum' && item === Number.MAX_SAFE_INTEGER))
+        .map(([key, item]) => [key, withoutSafeIntegerBounds(item)]));
 }
 
 ;// CONCATENATED MODULE: ./src/core/fleet/read-inventory.ts

@@ -2,7 +2,11 @@
  * The inventory is checked before any request: every problem at once, each naming the entry and the key, what was
  * expected and what was given (never a value shaped like a token), unknown keys with a "did you mean".
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { readInventory } from '../../src/core/fleet/read-inventory.js';
 import { parseOptions } from '../../src/core/options/parse-options.js';
 import { shardOf } from '../../src/core/fleet/plan.js';
@@ -178,5 +182,19 @@ describe('shards', () => {
     }
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(300);
     for (const count of counts) expect(count).toBeGreaterThan(60);
+  });
+});
+
+describe('the JSON Schema', () => {
+  it('is valid draft 2020-12, accepts the README example and refuses what the reader refuses', () => {
+    const root = join(import.meta.dirname, '../..');
+    const schema = JSON.parse(readFileSync(join(root, 'schema/inventory.schema.json'), 'utf8')) as object;
+    const validate = new Ajv2020({ strict: false }).compile(schema);
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = /```yaml\n(# yaml-language-server: \$schema=[\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(validate(parse(example)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ tokens: [{ key: 'a', 'rotate-befor': '30d' }] })).toBe(false);
+    expect(validate({ tokens: [{ key: 'a', 'token-kind': 'robot' }] })).toBe(false);
+    expect(validate({ tokens: [{ key: 'a', variables: [{ key: 'T', scope: 'x' }] }] })).toBe(false);
   });
 });

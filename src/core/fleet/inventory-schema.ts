@@ -186,7 +186,9 @@ export function inventorySchema(lists: readonly InventoryListShape[] = []) {
 
 /** The inventory's JSON Schema (draft 2020-12), from the same zod schema; written to schema/inventory.schema.json. */
 export function inventoryJsonSchema(lists: readonly InventoryListShape[] = []): Record<string, unknown> {
-  const schema = toJSONSchema(inventorySchema(lists), { metadata: docs, target: 'draft-2020-12' });
+  const schema = withoutSafeIntegerBounds(
+    toJSONSchema(inventorySchema(lists), { metadata: docs, target: 'draft-2020-12' }),
+  ) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://github.com/gitlab-pat/gitlab-pat/raw/main/schema/inventory.schema.json',
@@ -194,4 +196,19 @@ export function inventoryJsonSchema(lists: readonly InventoryListShape[] = []): 
     description:
       'The tokens `gitlab-pat sync` keeps alive and `gitlab-pat audit` counts as managed. Every key is the gitlab-pat option of the same name; the credential and gitlab-url come from the run, never from this file.',
   };
+}
+
+/** zod writes JavaScript's safe-integer range on every integer; it says nothing to a reader of the schema. */
+function withoutSafeIntegerBounds(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutSafeIntegerBounds);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(
+        ([key, item]) =>
+          !(key === 'minimum' && item === Number.MIN_SAFE_INTEGER) &&
+          !(key === 'maximum' && item === Number.MAX_SAFE_INTEGER),
+      )
+      .map(([key, item]) => [key, withoutSafeIntegerBounds(item)]),
+  );
 }
