@@ -187,6 +187,7 @@ async function readInventory(input) {
     const entries = [];
     const byKey = new Map();
     const byFamily = new Map();
+    const byVariable = new Map();
     for (const [index, raw] of file.tokens.entries()) {
         const label = `tokens[${index}] (${raw.key})`;
         const earlier = byKey.get(raw.key);
@@ -205,6 +206,18 @@ async function readInventory(input) {
             continue;
         }
         byFamily.set(built.entry.familyKey, built.entry);
+        // One variable holds one token: two entries writing it would overwrite each other on every run.
+        for (const [position, variable] of built.entry.variables.entries()) {
+            if (variable.owner === undefined || variable.owner === 'token-resource')
+                continue;
+            const where = `${variable.owner.kind} ${String(variable.owner.ref).toLowerCase()}`;
+            const identity = `${where}|${variable.key}|${variable.environmentScope}`;
+            const holder = byVariable.get(identity);
+            if (holder !== undefined && holder !== built.entry.label) {
+                problems.push(`${label}: variables[${position}]: CI/CD variable ${variable.key} in ${where} (environment scope ${variable.environmentScope}) is also written by ${holder}; one variable holds one token, or each run would overwrite the other's.`);
+            }
+            byVariable.set(identity, built.entry.label);
+        }
         entries.push(built.entry);
     }
     if (problems.length > 0)

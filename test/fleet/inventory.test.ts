@@ -131,6 +131,11 @@ describe('an inventory', () => {
       'tokens[1] (again): names the same token as tokens[0] (deploy-bot)',
     ],
     ['no tokens', 'defaults: {}\n', 'tokens: missing; expected a list of entries'],
+    [
+      'one variable for two tokens',
+      `${entry('')}  - key: other\n    user: bob\n    token-name: t\n    variables: [{ key: DEPLOY_TOKEN, project: Platform/Deployer }]\n`,
+      'tokens[1] (other): variables[0]: CI/CD variable DEPLOY_TOKEN in project platform/deployer (environment scope *) is also written by tokens[0] (deploy-bot)',
+    ],
     ['not YAML', 'tokens: [\n  - a', 'line 2'],
     ['a list at the top', '- a\n- b\n', 'the file: expected a mapping with tokens'],
     [

@@ -214,7 +214,7 @@ describe('sync', () => {
     expect((run?.error as { exitCode?: number }).exitCode).toBe(2);
   });
 
-  it('never runs two operations on one token at once, whatever the concurrency', async () => {
+  it('handles a dozen entries three at a time, each created exactly once', async () => {
     gitlab.setLatency(5);
     const many = Array.from({ length: 12 }, (_, index) => ({
       key: `t${index}`,

@@ -100,6 +100,7 @@ export async function readInventory(input: ReadInventoryInput): Promise<Inventor
   const entries: InventoryEntry[] = [];
   const byKey = new Map<string, number>();
   const byFamily = new Map<string, InventoryEntry>();
+  const byVariable = new Map<string, string>();
   for (const [index, raw] of file.tokens.entries()) {
     const label = `tokens[${index}] (${raw.key})`;
     const earlier = byKey.get(raw.key);
@@ -119,6 +120,19 @@ export async function readInventory(input: ReadInventoryInput): Promise<Inventor
       continue;
     }
     byFamily.set(built.entry.familyKey, built.entry);
+    // One variable holds one token: two entries writing it would overwrite each other on every run.
+    for (const [position, variable] of built.entry.variables.entries()) {
+      if (variable.owner === undefined || variable.owner === 'token-resource') continue;
+      const where = `${variable.owner.kind} ${String(variable.owner.ref).toLowerCase()}`;
+      const identity = `${where}|${variable.key}|${variable.environmentScope}`;
+      const holder = byVariable.get(identity);
+      if (holder !== undefined && holder !== built.entry.label) {
+        problems.push(
+          `${label}: variables[${position}]: CI/CD variable ${variable.key} in ${where} (environment scope ${variable.environmentScope}) is also written by ${holder}; one variable holds one token, or each run would overwrite the other's.`,
+        );
+      }
+      byVariable.set(identity, built.entry.label);
+    }
     entries.push(built.entry);
   }
   if (problems.length > 0) throw inventoryError(input.path, problems);
