@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: bundle sizes, and the cold start of the bundled Action doing `get self` against the emulator,
  * side by side with a 20-line raw-fetch script doing the same request (median of interleaved runs), plus the
- * Action's peak RSS. Budgets: main entry <= 1 MB, time ratio <= 1.5, peak RSS <= 100 MB.
+ * Action's peak RSS. Budgets: main entry <= 1 MB, time ratio <= 1.5, peak RSS <= 100 MB. Then the fleet benchmarks
+ * (scripts/bench/fleet.ts; BENCH_SKIP_FLEET=1 leaves them out).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -102,4 +103,10 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
   await gitlab.close();
+}
+
+// Fleets: audit of 10,000 tokens beside python-gitlab, sync of 500 entries (scripts/bench/fleet.ts).
+if (process.env.BENCH_SKIP_FLEET !== '1') {
+  const { benchFleet } = await import('./bench/fleet.js');
+  if (!(await benchFleet())) process.exitCode = 1;
 }

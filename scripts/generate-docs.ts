@@ -2,7 +2,7 @@
  * Writes the parts of action.yml and README.md that list options and outputs, from the one schema in
  * option sets (src/core/options/, src/github/*-options.ts, src/cli/cli-options.ts). `npm run docs` rewrites them; test/docs-in-step.test.ts fails when they are stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { OUTPUT_DESCRIPTIONS } from '../src/core/operations/result.js';
 import { CLI_OPTIONS } from '../src/cli/cli-options.js';
 import type { OptionMeta } from '../src/core/options/option-kit.js';
@@ -10,6 +10,13 @@ import { describeOptions } from '../src/core/options/parse-options.js';
 import { ACTION_OPTIONS } from '../src/github/action-options.js';
 import { ACTION_OPTION_SETS } from '../src/github/action-io.js';
 import { CLI_OPTION_SETS } from '../src/cli/parse-args.js';
+import { inventoryJsonSchema } from '../src/core/fleet/inventory-schema.js';
+import { GITHUB_SECRETS_LIST } from '../src/github/github-secret-inventory.js';
+
+/** The inventory's JSON Schema (schema/inventory.schema.json), from the zod schema the runs validate with. */
+export function renderInventorySchema(): string {
+  return `${JSON.stringify(inventoryJsonSchema([GITHUB_SECRETS_LIST]), null, 2)}\n`;
+}
 
 /** Every option with where it can be given: everywhere, or only in the Action or the CLI. */
 function documentedOptions(): { name: string; meta: OptionMeta; only: string | undefined }[] {
@@ -116,6 +123,8 @@ export function renderReadme(readme: string): string {
 }
 
 if (process.argv[1]?.endsWith('generate-docs.ts')) {
+  mkdirSync('schema', { recursive: true });
+  writeFileSync('schema/inventory.schema.json', renderInventorySchema());
   writeFileSync('action.yml', renderActionYml());
   writeFileSync('README.md', renderReadme(readFileSync('README.md', 'utf8')));
 }

@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { renderActionYml, renderReadme } from '../scripts/generate-docs.js';
+import { renderActionYml, renderInventorySchema, renderReadme } from '../scripts/generate-docs.js';
 import { renderHelp } from '../src/cli/help.js';
 import { CLI_OPTION_NAMES } from '../src/cli/parse-args.js';
 import { ACTION_INPUT_NAMES } from '../src/github/action-io.js';
@@ -17,6 +17,12 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 describe('documentation and metadata follow the option schema', () => {
   it('action.yml is what npm run docs generates', () => {
     expect(read('action.yml'), 'action.yml is stale: run npm run docs').toBe(renderActionYml());
+  });
+
+  it('schema/inventory.schema.json is what npm run docs generates from the zod schema', () => {
+    expect(read('schema/inventory.schema.json'), 'the schema is stale: run npm run docs').toBe(
+      renderInventorySchema(),
+    );
   });
 
   it("the README's options table is what npm run docs generates", () => {

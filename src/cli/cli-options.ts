@@ -29,6 +29,14 @@ export const CLI_OPTIONS = {
     },
     parseVariableName,
   ),
+  'github-token-variable': option(
+    {
+      description:
+        'The name of the environment variable that holds github-token, for jobs whose GitHub credential lives in a masked variable (the name, never the value).',
+      operations: ['create', 'rotate', 'sync'],
+    },
+    parseVariableName,
+  ),
   'print-token': option(
     {
       description:

@@ -43,6 +43,7 @@ export type CliRequest =
 const SECRETS_BY_VARIABLE_NAME = [
   ['gitlab-token', 'gitlab-token-variable'],
   ['recovery-token', 'recovery-token-variable'],
+  ['github-token', 'github-token-variable'],
 ] as const;
 
 /**
@@ -170,6 +171,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     const explicit = fromComponent && value !== undefined && value === env[environmentNames(name)[0] ?? ''];
     if (applies && !applies.includes(operation) && !explicit) continue;
     raw[name] = value;
+  }
+  // A GitLab job with `parallel: N` is one shard of N: the default that makes `parallel:` split an inventory.
+  const nodeTotal = Number(env.CI_NODE_TOTAL);
+  if (
+    operation === 'sync' &&
+    raw.shard === undefined &&
+    env.GITLAB_CI === 'true' &&
+    Number.isInteger(nodeTotal) &&
+    nodeTotal > 1 &&
+    env.CI_NODE_INDEX
+  ) {
+    raw.shard = `${env.CI_NODE_INDEX}/${nodeTotal}`;
   }
   warnings.push(...unknownEnvironmentOptions(env));
   return { kind: 'run', raw, warnings, credentialVariable };

@@ -13,6 +13,10 @@ import { runOperation } from '../core/run-operation.js';
 import { utcDate } from '../core/time/expiry.js';
 import { githubSecretOptions } from '../github/github-secret-options.js';
 import { githubApiUrl, githubSecretDestination } from '../github/github-secret-destination.js';
+import { githubSecretsList } from '../github/github-secret-inventory.js';
+import { summarizeReport } from '../core/report/report-summary.js';
+import { reportJson } from '../core/report/report-json.js';
+import { renderReportBlock } from './report-block.js';
 import { VERSION } from '../version.js';
 import { cliOptions } from './cli-options.js';
 import { renderHelp } from './help.js';
@@ -123,7 +127,24 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
         }),
       );
     }
-    const result = await runOperation(options, { log, outputs });
+    const githubToken = request.raw['github-token']?.trim() || undefined;
+    const result = await runOperation(options, {
+      log,
+      outputs,
+      inventoryLists: [
+        githubSecretsList(githubToken, {
+          apiUrl: githubApiUrl(io.env),
+          defaultRepository: io.env.GITHUB_REPOSITORY,
+          log,
+        }),
+      ],
+    });
+    if (result.report) {
+      // sync and audit: the readable block for the job log on stderr, the JSON report alone on stdout.
+      io.stderr(secrets.redact(renderReportBlock(summarizeReport(result.report, result.headline))));
+      io.stdout(secrets.redact(reportJson(result.report)));
+      return result.exitCode ?? ExitCode.ok;
+    }
     log.info(result.headline);
     warnIfCredentialSourceIsStale(log, io.env, request.credentialVariable, options.variable?.key, result);
     // stdout is a destination too: with --print-token the value must arrive, or the run must say it did not.

@@ -14,6 +14,8 @@ export const ExitCode = {
   destinationFailed: 3,
   /** The rotation outcome is unknown or the new value was lost; recovery steps are printed. */
   outcomeUnknown: 4,
+  /** audit found what fail-on names. */
+  auditFindings: 5,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -96,8 +96,9 @@ export const GITHUB_SECRET_OPTIONS = {
   'github-token': option(
     {
       description:
-        "Credential that writes github-secret: a fine-grained personal access token or GitHub App token with the Secrets permission (read and write) on the repository, plus Environments for an environment secret, or the organization's Secrets permission for an organization secret; a classic token needs repo (admin:org for organization secrets). The workflow's GITHUB_TOKEN can never write secrets.",
-      operations: TOKEN_MAKING_OPERATIONS,
+        "Credential that writes github-secret (sync: the inventory's github-secrets): a fine-grained personal access token or GitHub App token with the Secrets permission (read and write) on the repository, plus Environments for an environment secret, or the organization's Secrets permission for an organization secret; a classic token needs repo (admin:org for organization secrets). The workflow's GITHUB_TOKEN can never write secrets.",
+      // sync: the inventory's github-secrets are written with it.
+      operations: [...TOKEN_MAKING_OPERATIONS, 'sync'],
       secret: true,
     },
     parseSecretText('a GitHub token', 20),
@@ -129,12 +130,16 @@ export const githubSecretOptions: OptionSet<GithubSecretTarget | undefined> = {
   parse(given, { operation }) {
     const { input, problems } = parseShape(GITHUB_SECRET_OPTIONS, given);
     problems.push(...misappliedOptions(GITHUB_SECRET_OPTIONS, given, operation));
-    if (problems.length === 0) problems.push(...githubSecretProblems(input, given));
+    if (problems.length === 0) problems.push(...githubSecretProblems(input, given, operation));
     return { value: problems.length === 0 ? githubSecretTarget(input) : undefined, problems };
   },
 };
 
-function githubSecretProblems(input: GithubSecretInput, given: Record<string, string>): string[] {
+function githubSecretProblems(
+  input: GithubSecretInput,
+  given: Record<string, string>,
+  operation: string,
+): string[] {
   const problems: string[] = [];
   if (input['github-secret-repository'] !== undefined && input['github-secret-org'] !== undefined) {
     problems.push(
@@ -149,7 +154,7 @@ function githubSecretProblems(input: GithubSecretInput, given: Record<string, st
   if (input['github-secret'] === undefined) {
     const orphans = (
       ['github-secret-repository', 'github-secret-environment', 'github-secret-org', 'github-token'] as const
-    ).filter((name) => given[name] !== undefined);
+    ).filter((name) => given[name] !== undefined && !(operation === 'sync' && name === 'github-token'));
     const problem = orphanProblem(orphans, 'github-secret', 'the GitHub secret to store the token in');
     if (problem) problems.push(problem);
   } else if (input['github-token'] === undefined) {

@@ -3,6 +3,7 @@
  * soon flagged; the other operations show the token they acted on. Never a token value.
  */
 import type { OperationResult } from '../core/operations/result.js';
+import type { ReportSummary } from '../core/report/report-summary.js';
 import type { TokenView } from '../core/tokens/token-view.js';
 
 /** Tokens expiring within this many days are flagged, matching GitLab's own 30-day expiry email. */
@@ -66,4 +67,39 @@ function stateCell(token: TokenView): string {
 
 function escapeCell(text: string): string {
   return text.replace(/[|\\`*_<>[\]]/g, (char) => `\\${char}`).replace(/\r?\n/g, ' ');
+}
+
+/**
+ * A sync or audit report: the headline, for an audit an expiry timeline as a Mermaid chart (which GitHub renders),
+ * and the table. Rows are capped by the summary model, keeping the job summary within GitHub's 1 MiB.
+ */
+export function renderReportSummary(summary: ReportSummary, instanceUrl: string): string {
+  const lines = [`### ${summary.title}`, '', escapeCell(summary.headline), ''];
+  const timeline = summary.timeline;
+  if (timeline && timeline.buckets.some((bucket) => bucket.count > 0)) {
+    const max = Math.max(...timeline.buckets.map((bucket) => bucket.count));
+    lines.push(
+      '```mermaid',
+      'xychart-beta',
+      `  title "${timeline.title.replace(/"/g, "'")}"`,
+      `  x-axis [${timeline.buckets.map((bucket) => `"${bucket.label}"`).join(', ')}]`,
+      `  y-axis "tokens" 0 --> ${Math.max(1, max)}`,
+      `  bar [${timeline.buckets.map((bucket) => bucket.count).join(', ')}]`,
+      '```',
+      '',
+    );
+  }
+  const { columns, rows, omitted } = summary.table;
+  if (rows.length > 0) {
+    lines.push(
+      `| ${columns.join(' | ')} |`,
+      `| ${columns.map(() => '---').join(' | ')} |`,
+      ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+      '',
+    );
+  }
+  if (omitted > 0)
+    lines.push(`... and ${omitted} more: the report output and report-file have them all.`, '');
+  lines.push(`<sub>${escapeCell(instanceUrl)}</sub>`);
+  return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,9 @@ import {
   REVOKE_STATE,
   type ActionsCore,
 } from './action-io.js';
-import { renderJobSummary } from './job-summary.js';
+import { renderJobSummary, renderReportSummary } from './job-summary.js';
+import { githubSecretsList } from './github-secret-inventory.js';
+import { summarizeReport } from '../core/report/report-summary.js';
 
 export async function runAction(
   core: ActionsCore,
@@ -54,12 +56,34 @@ export async function runAction(
       log,
       // The masked output first: if a later destination fails, the token is at least there.
       outputs: [maskedTokenOutput(core), ...(githubSecret ? [githubSecret] : [])],
+      inventoryLists: [
+        githubSecretsList(raw['github-token']?.trim() || undefined, {
+          apiUrl: githubApiUrl(env),
+          defaultRepository: env.GITHUB_REPOSITORY,
+          log,
+        }),
+      ],
     });
-    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
+    for (const [name, value] of Object.entries(toOutputs(result))) {
+      if (name === 'report' && value.length > MAX_REPORT_OUTPUT) {
+        // GitHub keeps at most 1 MB of outputs per job: the counts only, and the whole report in report-file.
+        log.warn(
+          `The report is ${Math.round(value.length / 1024)} kB, too large for a step output: the report output holds its summary only. Give report-file for the whole report.`,
+        );
+        const { tokens: _tokens, ...counts } = result.report ?? {};
+        core.setOutput(name, JSON.stringify({ ...counts, tokens: [], truncated: true }));
+        continue;
+      }
+      core.setOutput(name, value);
+    }
     warnIfOnlyInStepOutput(log, githubSecret, result);
     if (action.revokeAfterJob && result.newToken) core.saveState(REVOKE_STATE, String(result.newToken.id));
     log.info(result.headline);
     await writeSummary(core, log, result, options.gitlabUrl, env);
+    if (result.exitCode !== undefined && result.exitCode !== ExitCode.ok) {
+      core.setFailed(log.redact(`${result.headline} See the job summary and the report output.`));
+      process.exitCode = result.exitCode;
+    }
   } catch (error) {
     // A token that changed although the run failed: later steps (if: failure()) need to know which.
     const changed = error instanceof PatError ? error.changedToken : undefined;
@@ -72,6 +96,9 @@ export async function runAction(
     process.exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
   }
 }
+
+/** Characters of the `report` output at most: GitHub allows 1 MB of outputs per job. */
+const MAX_REPORT_OUTPUT = 900_000;
 
 function maskedTokenOutput(core: ActionsCore): Destination {
   return {
@@ -117,7 +144,10 @@ async function writeSummary(
 ): Promise<void> {
   if (!env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(log.redact(renderJobSummary(result, instanceUrl))).write();
+    const text = result.report
+      ? renderReportSummary(summarizeReport(result.report, result.headline), instanceUrl)
+      : renderJobSummary(result, instanceUrl);
+    await core.summary.addRaw(log.redact(text)).write();
   } catch (error) {
     log.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }

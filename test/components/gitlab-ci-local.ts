@@ -27,7 +27,10 @@ export const CLI = join(ROOT, 'dist/cli/index.js');
 export const CLI_COMMAND = `'${process.execPath}' '${CLI}'`;
 
 /** The include line GitLab's docs recommend for testing a component in its own project. */
-export const includeOwn = (component: 'rotate' | 'token', inputs: Record<string, unknown>) => ({
+export const includeOwn = (
+  component: 'rotate' | 'token' | 'sync' | 'audit',
+  inputs: Record<string, unknown>,
+) => ({
   component: `$CI_SERVER_FQDN/$CI_PROJECT_PATH/${component}@$CI_COMMIT_SHA`,
   inputs,
 });
@@ -50,7 +53,10 @@ export interface ComponentProject extends Disposable {
  * A git repository holding a copy of templates/ and the given pipeline (an object, or YAML text), committed, with a
  * GitLab-looking remote.
  */
-export function createComponentProject(pipeline: object | string): ComponentProject {
+export function createComponentProject(
+  pipeline: object | string,
+  files: Readonly<Record<string, string>> = {},
+): ComponentProject {
   const dir = mkdtempSync(join(tmpdir(), 'gitlab-pat-component-'));
   const home = join(dir, '.home');
   mkdirSync(home);
@@ -63,6 +69,7 @@ export function createComponentProject(pipeline: object | string): ComponentProj
       : stringify(pipeline, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
   writeFileSync(join(dir, '.gitlab-ci.yml'), text);
   writeFileSync(join(dir, '.gitignore'), '.home/\n.gitlab-ci-local/\n');
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd: dir,

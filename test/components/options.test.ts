@@ -47,14 +47,20 @@ function loadComponent(name: string): Component {
   return { inputs: (header as { spec: { inputs: Record<string, Input> } }).spec.inputs, jobName, job, text };
 }
 
-const COMPONENTS = { rotate: loadComponent('rotate'), token: loadComponent('token') };
+const COMPONENTS = {
+  rotate: loadComponent('rotate'),
+  token: loadComponent('token'),
+  sync: loadComponent('sync'),
+  audit: loadComponent('audit'),
+};
 
 /** Inputs about the job itself, which the CLI never sees. */
-const JOB_INPUTS = ['stage', 'job_name', 'image', 'rules', 'resource_group', 'command'];
+const JOB_INPUTS = ['stage', 'job_name', 'image', 'rules', 'resource_group', 'command', 'parallel'];
 /** Inputs named differently from their option: a component takes the name of a masked variable, never a secret. */
 const RENAMED: Record<string, OptionName> = {
   token_variable: 'gitlab-token-variable',
   recovery_token_variable: 'recovery-token-variable',
+  github_token_variable: 'github-token-variable',
 };
 /** Options no component offers, with the reason. */
 const NOT_OFFERED: Partial<Record<OptionName, string>> = {
@@ -71,10 +77,21 @@ const NOT_OFFERED: Partial<Record<OptionName, string>> = {
       'github-token',
     ].map((name) => [
       name,
-      'a GitHub secret destination needs a GitHub credential passed by variable name, which these components do not take yet; use the CLI',
+      'a GitHub secret is written with github-token, which a component takes by variable name (github_token_variable of sync, whose inventory names the secrets); rotate and token write none yet',
     ]),
   ),
 };
+/** Options the token component leaves to the components made for them. */
+const LEFT_TO_FLEET_COMPONENTS = [
+  'inventory',
+  'report-file',
+  'junit-file',
+  'concurrency',
+  'shard',
+  'fail-on',
+  'unused-for',
+  'github-token-variable',
+];
 /** Inputs whose value may name CI/CD variables to expand; every other text input reaches the CLI verbatim. */
 const EXPANDED = ['gitlab_url', 'user', 'project', 'group', 'variable_project', 'variable_group'];
 /** Variables the component itself reads in its script; none of them is a CLI option. */
@@ -165,7 +182,8 @@ describe.each(Object.entries(COMPONENTS))('the %s component', (name, component) 
   });
 
   it('describes every input and gives a default to every input but the required ones', () => {
-    const required = name === 'rotate' ? ['variable_key'] : ['operation'];
+    const required =
+      { rotate: ['variable_key'], token: ['operation'], sync: ['inventory'], audit: [] }[name] ?? [];
     for (const [input, spec] of Object.entries(component.inputs)) {
       expect(spec.description, input).toBeTruthy();
       expect('default' in spec, `${input} has a default`).toBe(!required.includes(input));
@@ -181,6 +199,7 @@ describe('the rotate component', () => {
         appliesTo(option, 'rotate') &&
         option !== 'operation' &&
         !(option in NOT_OFFERED) &&
+        !LEFT_TO_FLEET_COMPONENTS.includes(option) &&
         !offered.includes(option),
     );
     expect(missing, 'options to add to templates/rotate.yml (or to NOT_OFFERED, with the reason)').toEqual(
@@ -194,12 +213,16 @@ describe('the token component', () => {
   it('offers every option', () => {
     const offered = Object.keys(COMPONENTS.token.inputs).map(optionOf);
     const missing = OPTION_NAMES.filter(
-      (option) => reachesTheCli(option) && !(option in NOT_OFFERED) && !offered.includes(option),
+      (option) =>
+        reachesTheCli(option) &&
+        !(option in NOT_OFFERED) &&
+        !LEFT_TO_FLEET_COMPONENTS.includes(option) &&
+        !offered.includes(option),
     );
     expect(missing, 'options to add to templates/token.yml (or to NOT_OFFERED, with the reason)').toEqual([]);
   });
 
-  it('offers the same operations as the CLI', () => {
+  it('offers the operations of the CLI but sync and audit, which have components of their own', () => {
     expect((COMPONENTS.token.inputs.operation as { options?: unknown }).options).toEqual([
       'create',
       'list',
@@ -207,6 +230,30 @@ describe('the token component', () => {
       'revoke',
       'rotate',
     ]);
+  });
+});
+
+describe('the sync and audit components', () => {
+  it.each([
+    ['sync', ['inventory', 'report-file', 'concurrency', 'shard', 'github-token-variable', 'dry-run']],
+    [
+      'audit',
+      [
+        'inventory',
+        'report-file',
+        'junit-file',
+        'fail-on',
+        'unused-for',
+        'expires-within',
+        'user',
+        'group',
+        'project',
+      ],
+    ],
+  ] as const)('%s offers its options and runs its operation', (name, options) => {
+    const offered = Object.keys(COMPONENTS[name].inputs).map(optionOf);
+    expect(options.filter((option) => !offered.includes(option))).toEqual([]);
+    expect(COMPONENTS[name].job.variables.GITLAB_PAT_OPERATION).toBe(name);
   });
 });
 

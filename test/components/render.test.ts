@@ -13,7 +13,7 @@ import { createComponentProject, includeOwn, previewPipeline, ROOT } from './git
 
 type Job = Record<string, unknown> & { variables: Record<string, string> };
 
-async function render(component: 'rotate' | 'token', inputs: Record<string, unknown>) {
+async function render(component: 'rotate' | 'token' | 'sync' | 'audit', inputs: Record<string, unknown>) {
   using project = createComponentProject({ include: [includeOwn(component, inputs)] });
   const run = await previewPipeline(project);
   expect(run.exitCode, run.stderr).toBe(0);
@@ -35,16 +35,19 @@ function specOf(component: string): { component?: unknown; inputs: Record<string
 }
 
 describe('the component specs', () => {
-  it.each(['rotate', 'token'])('%s declares valid inputs, each with a description', (component) => {
-    const spec = specOf(component);
-    expect(validateInputsSpec(spec.inputs)).toEqual([]);
-    for (const [name, input] of Object.entries(spec.inputs)) {
-      expect(typeof input.description, `input ${name}`).toBe('string');
-    }
-    // The only other spec key: the component context that $[[ component.version ]] needs.
-    expect(Object.keys(spec).sort()).toEqual(['component', 'inputs']);
-    expect(spec.component).toEqual(['version', 'reference']);
-  });
+  it.each(['rotate', 'token', 'sync', 'audit'])(
+    '%s declares valid inputs, each with a description',
+    (component) => {
+      const spec = specOf(component);
+      expect(validateInputsSpec(spec.inputs)).toEqual([]);
+      for (const [name, input] of Object.entries(spec.inputs)) {
+        expect(typeof input.description, `input ${name}`).toBe('string');
+      }
+      // The only other spec key: the component context that $[[ component.version ]] needs.
+      expect(Object.keys(spec).sort()).toEqual(['component', 'inputs']);
+      expect(spec.component).toEqual(['version', 'reference']);
+    },
+  );
 });
 
 describe('the rotate component', () => {
@@ -427,5 +430,29 @@ describe('the schema check', () => {
   it('finds what GitLab would refuse', () => {
     expect(validatePipeline({ job: { script: 'true', retry: 'never' } })).not.toEqual([]);
     expect(validateInputsSpec({ flag: { type: 'boolean', default: 'yes' } })).not.toEqual([]);
+  });
+});
+
+describe('the sync and audit components', () => {
+  it('render into valid jobs: sync split by parallel with a resource group per shard, audit with its JUnit report', async () => {
+    const sync = await render('sync', { inventory: 'tokens.yml', parallel: 3 });
+    expect(validatePipeline(sync.config)).toEqual([]);
+    expect(jobsOf(sync.config)['gitlab-pat-sync']).toMatchObject({
+      parallel: 3,
+      resource_group: 'gitlab-pat-sync-$GITLAB_PAT_GITLAB_TOKEN_VARIABLE-$CI_NODE_INDEX',
+      interruptible: false,
+      retry: 0,
+      variables: { GITLAB_PAT_OPERATION: 'sync', GITLAB_PAT_INVENTORY: 'tokens.yml', GITLAB_PAT_SHARD: '' },
+    });
+    const audit = await render('audit', {});
+    expect(validatePipeline(audit.config)).toEqual([]);
+    expect(jobsOf(audit.config)['gitlab-pat-audit']).toMatchObject({
+      artifacts: {
+        when: 'always',
+        paths: ['gitlab-pat-audit.json'],
+        reports: { junit: 'gitlab-pat-audit.xml' },
+      },
+      variables: { GITLAB_PAT_OPERATION: 'audit', GITLAB_PAT_FAIL_ON: 'expired,expiring' },
+    });
   });
 });

@@ -162,6 +162,8 @@ describe('github-secret inputs', () => {
       'github-secret-environment',
       'github-secret-org',
       'github-token',
+      // The CLI's own: the environment variable that holds github-token (components pass credentials by name).
+      'github-token-variable',
     ]);
   });
 });

@@ -98,6 +98,8 @@ describe('action.yml', () => {
     get: {},
     revoke: { 'token-id': 'self' },
     rotate: {},
+    sync: { inventory: 'tokens.yml' },
+    audit: {},
   };
   it.each(OPERATIONS)('the declared defaults are valid inputs for operation %s', (operation) => {
     const defaults = Object.fromEntries(

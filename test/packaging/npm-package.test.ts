@@ -50,16 +50,20 @@ function runBin(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 describe('the npm package', () => {
-  it('holds the CLI, the README, the license and the changelog, and nothing else', () => {
-    // The CLI's chunks (dist/cli/<id>.index.js) are the libraries it loads only when an operation needs them.
+  it('holds the CLI, its GitHub-secret bundle, the inventory schema, the README, the license and the changelog, and nothing else', () => {
+    // The CLI's chunks (dist/<bundle>/<id>.index.js) are the libraries it loads only when an operation needs them;
+    // dist/github-secrets is the bundle it loads only when it writes a GitHub secret.
     const files = packed.files.map((file) => file.path).sort();
-    expect(files.filter((path) => !/^dist\/cli\/\d+\.index\.js$/.test(path))).toEqual([
+    expect(files.filter((path) => !/^dist\/(cli|github-secrets)\/\d+\.index\.js$/.test(path))).toEqual([
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
       'dist/cli/index.js',
       'dist/cli/package.json',
+      'dist/github-secrets/index.js',
+      'dist/github-secrets/package.json',
       'package.json',
+      'schema/inventory.schema.json',
     ]);
     expect(packed.filename).toBe(`gitlab-pat-${pkg.version}.tgz`);
   });

@@ -91,6 +91,8 @@ export interface GitlabApiConfig {
   readonly instanceUrl: string;
   readonly token: string;
   readonly environment: RequestEnvironment;
+  /** Pages of one list read at once (sync and audit: their concurrency); default 4. */
+  readonly pageConcurrency?: number;
 }
 
 interface RawVariable {
@@ -138,11 +140,22 @@ export function createGitlabApi(config: GitlabApiConfig): GitlabApi {
     config.instanceUrl,
     new RunCredential(config.token),
     createRequestHandler(config.environment),
+    config.pageConcurrency,
   );
 }
 
-function apiFor(instanceUrl: string, credential: RunCredential, runHandler: RequestHandler): GitlabApi {
-  const client = createGitlabClient({ instanceUrl, credential, handler: runHandler });
+function apiFor(
+  instanceUrl: string,
+  credential: RunCredential,
+  runHandler: RequestHandler,
+  pageConcurrency?: number,
+): GitlabApi {
+  const client = createGitlabClient({
+    instanceUrl,
+    credential,
+    handler: runHandler,
+    ...(pageConcurrency !== undefined ? { pageConcurrency } : {}),
+  });
   // The client tracks its credential's acceptance itself; gitbeaker's resources share the same credential.
   const resources = gitbeakerResources({
     instanceUrl,
@@ -239,7 +252,7 @@ function apiFor(instanceUrl: string, credential: RunCredential, runHandler: Requ
       ];
     },
     withCredential(token) {
-      return apiFor(instanceUrl, new RunCredential(token), runHandler);
+      return apiFor(instanceUrl, new RunCredential(token), runHandler, pageConcurrency);
     },
   };
 }

@@ -114,6 +114,12 @@ export interface GitlabClient {
    * are, else one after another by `x-next-page`. Fails (never truncates) when a page cannot be read.
    */
   all<T>(path: string, query?: Query): Promise<T[]>;
+  /**
+   * Every page of a list endpoint, in order, each as soon as it and those before it arrived, for callers that
+   * process rows as they come (audit) so that memory holds a few pages, not the whole list. As `all`: pages 2..N
+   * at most `concurrency` at once when page 1 says how many there are, else one after another by `x-next-page`.
+   */
+  pages<T>(path: string, query?: Query, concurrency?: number): AsyncGenerator<T[], void, undefined>;
   /** Sent once: never retried by any layer, whatever the answer. */
   post<T>(path: string, body: Record<string, unknown>): Promise<T>;
   /** PUT, retried (a whole-value write is idempotent). */
@@ -213,6 +219,39 @@ export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
         next = current.nextPage;
       }
       return items;
+    },
+    async *pages<T>(path: string, query: Query = {}, concurrency = config.pageConcurrency ?? 4) {
+      const first = await page<T>(path, query, 1);
+      const total = first.totalPages;
+      if (total === undefined) {
+        // Without totals only x-next-page says what comes next: ask for it before handing this page on, so that
+        // GitLab works on the next page while the caller works on this one.
+        for (let current = first; ;) {
+          const next = current.nextPage === undefined ? undefined : page<T>(path, query, current.nextPage);
+          next?.catch(() => undefined);
+          yield current.items;
+          if (next === undefined) return;
+          current = await next;
+        }
+      }
+      // A window of pages in flight, consumed in order; each one consumed makes room for the next.
+      const inFlight: Promise<Page<T>>[] = [];
+      let next = 2;
+      const start = () => {
+        const number = next;
+        const pending = limit(() => page<T>(path, query, number));
+        // Awaited in order below; a failure is thrown there, not reported as unhandled meanwhile.
+        pending.catch(() => undefined);
+        inFlight.push(pending);
+        next += 1;
+      };
+      while (inFlight.length < Math.max(1, concurrency) && next <= total) start();
+      yield first.items;
+      for (let current = inFlight.shift(); current !== undefined; current = inFlight.shift()) {
+        const done = await current;
+        if (next <= total) start();
+        yield done.items;
+      }
     },
     async post<T>(path: string, body: Record<string, unknown>) {
       return (await send('POST', path, undefined, body)).body as T;

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../retry-policy.js';
 import { createHttpTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
 import { HttpTransportError, showableUrl, type TlsProblem } from './http-transport-error.js';
+import type { RequestThrottle } from './rate-limit.js';
 
 const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -113,6 +114,8 @@ export interface RequestEnvironment {
    * settings from `process.env`.
    */
   readonly transport?: HttpTransport;
+  /** Shared by every request of the run: pauses them all when GitLab's rate limit runs low (rate-limit.ts). */
+  readonly throttle?: RequestThrottle;
 }
 
 /** Every client made with the same environment (a run's, its `withCredential` clients too) shares connections. */
@@ -169,6 +172,7 @@ export function createRequestHandler(env: RequestEnvironment) {
       const attemptStarted = env.nowMs();
       let response: HttpResponse;
       let parsed: GitbeakerResponse | undefined;
+      await env.throttle?.beforeRequest();
       try {
         response = await transport.send({
           method,
@@ -210,6 +214,7 @@ export function createRequestHandler(env: RequestEnvironment) {
         const parsed = new Date(serverDate);
         if (!Number.isNaN(parsed.getTime())) env.onServerDate(parsed);
       }
+      env.throttle?.afterResponse(response.status, (name) => response.headers[name.toLowerCase()] ?? null);
       env.log.debug(
         `${method} ${shownEndpoint}${url.search} -> ${response.status} (${env.nowMs() - attemptStarted} ms)`,
       );

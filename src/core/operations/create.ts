@@ -49,7 +49,12 @@ export async function createToken(context: OperationContext): Promise<OperationR
   // When it really ends, from the clock at the moment of the change: GitLab's midnight, not the end of that day.
   const ends = () => describeEnd(expiry.endsAt, context.clock.now());
   if (options.dryRun)
-    return { operation: 'create', dryRun: true, headline: `Dry run: would create ${what}, which ${ends()}.` };
+    return {
+      operation: 'create',
+      dryRun: true,
+      headline: `Dry run: would create ${what}, which ${ends()}.`,
+      changed: true,
+    };
 
   let created: NewAccessToken;
   try {
@@ -75,6 +80,7 @@ export async function createToken(context: OperationContext): Promise<OperationR
     token: toTokenView(created, context.clock.now()),
     newToken: created,
     storedIn,
+    changed: true,
   };
 }
 

@@ -10,6 +10,7 @@ import type { GitlabApi } from '../gitlab/gitlab-api.js';
 import type { Logger } from '../logger.js';
 import type { Options } from '../options/parse-options.js';
 import type { Clock } from '../time/clock.js';
+import type { ResolvedToken } from '../tokens/resolve-token.js';
 
 export interface OperationContext {
   readonly options: Options;
@@ -24,6 +25,12 @@ export interface OperationContext {
   readonly fallbacks: readonly Destination[];
   /** Pauses between retries of writes the HTTP layer may not retry itself, and between probes; milliseconds. */
   readonly wait: (ms: number) => Promise<void>;
+  /**
+   * rotate and revoke call it with the token they resolved, before they change it (or say, on a dry run, that they
+   * would): a fleet refuses here what would break its other entries (the credential itself while others use it,
+   * or a token another entry already handles). Throws to stop the operation; nothing has changed yet.
+   */
+  readonly beforeChange?: (resolved: ResolvedToken) => void;
 }
 
 /**

@@ -1,4 +1,6 @@
+import type { ExitCode } from '../errors.js';
 import type { Operation } from '../options/option-kit.js';
+import type { FleetReport } from '../report/fleet-report.js';
 import type { NewAccessToken } from '../tokens/access-token.js';
 import type { TokenView } from '../tokens/token-view.js';
 
@@ -18,6 +20,15 @@ export interface OperationResult {
   readonly tokens?: readonly TokenView[];
   /** Where the new value was stored, for the summary. */
   readonly storedIn?: readonly string[];
+  /** create, rotate, revoke: whether the token changed (on a dry run: would change). */
+  readonly changed?: boolean;
+  /** sync, audit: the report (JSON for stdout, report-file and the `report` output; summaries are made from it). */
+  readonly report?: FleetReport;
+  /**
+   * sync, audit: how the run ends although nothing was thrown (the most serious exit code of the entries; 5 for an
+   * audit that found what fail-on names). Undefined: 0.
+   */
+  readonly exitCode?: ExitCode;
 }
 
 /** The contract's outputs, by name, as strings (the Action sets them; the CLI prints them as JSON). */
@@ -32,6 +43,8 @@ export const OUTPUT_DESCRIPTIONS = {
   tokens:
     'list: the tokens as a JSON array (never values): id, name, scopes, state, expires_at, days_left, last_used_at, ...',
   count: 'list: how many tokens matched.',
+  report:
+    'sync, audit: the JSON report (never a token value): summary counts and one entry per token; see the README.',
 } as const;
 export type OutputName = keyof typeof OUTPUT_DESCRIPTIONS;
 
@@ -49,5 +62,6 @@ export function toOutputs(result: OperationResult): Partial<Record<OutputName, s
     outputs.tokens = JSON.stringify(result.tokens);
     outputs.count = String(result.tokens.length);
   }
+  if (result.report) outputs.report = JSON.stringify(result.report);
   return outputs;
 }

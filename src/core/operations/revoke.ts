@@ -16,16 +16,18 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
   const resolved = await resolveToken(context, options.address, 'revoke');
   const { token, owner } = resolved;
   const label = describeToken(token);
-  const result = (headline: string, revoked: AccessToken): OperationResult => ({
+  const result = (headline: string, revoked: AccessToken, changed: boolean): OperationResult => ({
     operation: 'revoke',
     dryRun: options.dryRun,
     headline,
     token: toTokenView(revoked, context.clock.now()),
+    changed,
   });
   const revokedNow = { ...token, revoked: true, active: false };
 
-  if (token.revoked) return result(`${label} was already revoked; nothing to do.`, token);
-  if (options.dryRun) return result(`Dry run: would revoke ${label}.`, token);
+  if (token.revoked) return result(`${label} was already revoked; nothing to do.`, token, false);
+  context.beforeChange?.(resolved);
+  if (options.dryRun) return result(`Dry run: would revoke ${label}.`, token, true);
 
   try {
     // The credential revokes itself through the self endpoint however it was selected: that one takes any scope.
@@ -34,7 +36,7 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
     // A lost 204 followed by a retry, or another run that revoked it first, answers 404 (or 401 "revoked" for the
     // credential itself): look at GitLab's state before calling it done.
     if (await isRevokedNow(context, resolved, error)) {
-      return result(`${label} was already revoked; nothing to do.`, revokedNow);
+      return result(`${label} was already revoked; nothing to do.`, revokedNow, false);
     }
     const managers = `Revoking ${label} needs ${tokenKindOf(owner).managers}, and gitlab-token's user is not one. Use such a credential.`;
     throw new UnchangedFailure(
@@ -46,7 +48,7 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
     );
   }
   log.info(`Revoked ${label}.`);
-  return result(`Revoked ${label}.`, revokedNow);
+  return result(`Revoked ${label}.`, revokedNow, true);
 }
 
 async function isRevokedNow(

@@ -41,6 +41,8 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     const skipped = notDue(context, target);
     if (skipped) return skipped;
   }
+  // Only a token that is due reaches a fleet's check: one that is not changes nothing.
+  context.beforeChange?.(resolved);
 
   const today = utcDate(context.clock.now());
   const expiry = chooseExpiry(options.expiry, lifetimeOf(target, options.maxLifetimeDays), {
@@ -83,6 +85,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
         target,
         `Dry run: would rotate ${summary}${how}, stored in ${where}; it ${ends()}.`,
       ),
+      changed: true,
       rotatesCredential: plan.selfRotation,
     };
   }
@@ -100,6 +103,7 @@ export async function rotateToken(context: OperationContext): Promise<OperationR
     newToken: outcome.token,
     previousTokenId: target.id,
     rotated: true,
+    changed: true,
     rotatesCredential: plan.selfRotation,
     storedIn: outcome.storedIn,
   };
@@ -128,6 +132,7 @@ function unchanged(context: OperationContext, target: AccessToken, headline: str
     headline,
     token: toTokenView(target, context.clock.now()),
     rotated: false,
+    changed: false,
   };
 }
 

@@ -4,6 +4,7 @@
  * the components through the CLI; the descriptions feed action.yml, the CLI help, the component specs and the
  * README (a test keeps them in step). Rules that involve several options are in parse-options.ts.
  */
+import { FINDINGS, type Finding } from '../report/findings.js';
 import { TOKEN_KINDS, ACCESS_LEVELS, type NamespaceRef, type UserRef } from '../tokens/access-token.js';
 import { parseScopes } from '../tokens/scopes.js';
 import {
@@ -23,6 +24,8 @@ import {
 
 const TOKEN_SELECTING: readonly Operation[] = ['get', 'revoke', 'rotate'];
 const TOKEN_MAKING: readonly Operation[] = ['create', 'rotate'];
+/** The operations over many tokens: an inventory's (sync) or every one the credential can see (audit). */
+const FLEET: readonly Operation[] = ['sync', 'audit'];
 
 function parseUser(text: string): Parsed<UserRef> {
   if (/^\d+$/.test(text)) return ok(Number(text));
@@ -139,11 +142,55 @@ function parseNamespace(text: string): Parsed<NamespaceRef> {
     : bad('a numeric id or a full path such as my-group/my-project');
 }
 
+/** A file path as given (relative paths are relative to the working directory of the run). */
+function parsePath(text: string): Parsed<string> {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f]/.test(text)) return bad('a file path on one line, such as tokens.yml');
+  return parseText(4096)(text);
+}
+
+function parseConcurrency(text: string): Parsed<number> {
+  const number = /^\d+$/.test(text) ? Number(text) : NaN;
+  return number >= 1 && number <= 32 ? ok(number) : bad('a number from 1 to 32');
+}
+
+/** Shard `i` of `n`, 1-based. */
+export interface Shard {
+  readonly index: number;
+  readonly total: number;
+}
+function parseShard(text: string): Parsed<Shard> {
+  const match = /^(\d{1,4})\s*\/\s*(\d{1,4})$/.exec(text);
+  const index = Number(match?.[1]);
+  const total = Number(match?.[2]);
+  if (!match) return bad('i/n, shard i of n (1-based), such as 2/3');
+  if (total < 1 || index < 1 || index > total)
+    return bad('i/n with 1 <= i <= n, such as 2/3', `shard ${index} of ${total} does not exist`);
+  return ok({ index, total });
+}
+
+function parseFindings(text: string): Parsed<Finding[]> {
+  const words = text
+    .split(/[\s,]+/)
+    .map((word) => word.toLowerCase())
+    .filter((word) => word !== '');
+  if (words.length === 1 && words[0] === 'none') return ok([]);
+  const unknown = words.filter((word) => !(FINDINGS as readonly string[]).includes(word));
+  if (words.length === 0 || unknown.length > 0) {
+    return bad(
+      `findings separated by commas, from ${FINDINGS.join(', ')} (or none)`,
+      unknown.length > 0 ? `unknown: ${unknown.join(', ')}` : undefined,
+    );
+  }
+  return ok([...new Set(words)] as Finding[]);
+}
+
 /** The GitLab options. */
 export const GITLAB_OPTIONS = {
   operation: option(
     {
-      description: 'What to do: create, list, get, revoke or rotate.',
+      description:
+        'What to do: create, list, get, revoke or rotate one token; sync the tokens of an inventory; audit every token the credential can see.',
       defaultText: 'rotate',
       declaredDefault: 'rotate',
     },
@@ -180,21 +227,21 @@ export const GITLAB_OPTIONS = {
   user: option(
     {
       description:
-        'User id or username: whose personal token to create (administrators), whose tokens to list, or among whose tokens to find token-name; with token-kind service-account, the service account.',
+        'User id or username: whose personal token to create (administrators), whose tokens to list or audit, or among whose tokens to find token-name; with token-kind service-account, the service account.',
     },
     parseUser,
   ),
   project: option(
     {
       description:
-        'token-kind project: the project (id or full path) whose access tokens to create, list or act on.',
+        "token-kind project: the project (id or full path) whose access tokens to create, list or act on. audit: audit only this project's access tokens.",
     },
     parseNamespace,
   ),
   group: option(
     {
       description:
-        "token-kind group or service-account: the group (id or full path) whose access tokens, or whose service account's tokens, to create, list or act on.",
+        "token-kind group or service-account: the group (id or full path) whose access tokens, or whose service account's tokens, to create, list or act on. audit: audit only this group's access tokens, its service accounts' and its projects'.",
     },
     parseNamespace,
   ),
@@ -285,8 +332,9 @@ export const GITLAB_OPTIONS = {
   ),
   'expires-within': option(
     {
-      description: 'list: only tokens that expire within this duration (such as 30d).',
-      operations: ['list'],
+      description:
+        'list: only tokens that expire within this duration (such as 30d). audit: tokens that expire within it are expiring (default 30d).',
+      operations: ['list', 'audit'],
     },
     parseDurationText,
   ),
@@ -360,6 +408,64 @@ export const GITLAB_OPTIONS = {
     },
     parseCredential,
   ),
+  inventory: option(
+    {
+      description:
+        'sync (required), audit: path of the inventory file, YAML or JSON: defaults and tokens[], each key the option of the same name (schema/inventory.schema.json gives editors completion). audit: tokens no entry manages are unmanaged.',
+      operations: FLEET,
+    },
+    parsePath,
+  ),
+  'report-file': option(
+    {
+      description: 'sync, audit: also write the JSON report (never a token value) to this file.',
+      operations: FLEET,
+    },
+    parsePath,
+  ),
+  'junit-file': option(
+    {
+      description:
+        "audit: also write the findings as a JUnit XML report to this file, one test case per token (GitLab shows it in the pipeline's Tests tab with artifacts:reports:junit).",
+      operations: ['audit'],
+    },
+    parsePath,
+  ),
+  concurrency: option(
+    {
+      description:
+        'sync, audit: how many tokens (or list pages) are handled at once. Never two operations on one token at once, whatever this says.',
+      operations: FLEET,
+      defaultText: '4',
+    },
+    parseConcurrency,
+  ),
+  shard: option(
+    {
+      description:
+        'sync: i/n (1-based): handle only the inventory entries that fall into shard i of n (by a hash of their key, so an entry stays in its shard when others are added), for a CI matrix (GitHub strategy.matrix, GitLab parallel:).',
+      operations: ['sync'],
+      defaultText: '$CI_NODE_INDEX/$CI_NODE_TOTAL in a GitLab parallel job (CLI and components)',
+    },
+    parseShard,
+  ),
+  'fail-on': option(
+    {
+      description: `audit: findings that fail the run (exit code 5), comma separated: ${FINDINGS.join(', ')}, or none.`,
+      operations: ['audit'],
+      defaultText: 'expired,expiring',
+    },
+    parseFindings,
+  ),
+  'unused-for': option(
+    {
+      description:
+        'audit: a token not used for this long (or never, and older than that) is unused (such as 90d).',
+      operations: ['audit'],
+      defaultText: '90d',
+    },
+    parseDurationText,
+  ),
   'dry-run': option(
     {
       description: 'Resolve, validate and check everything, change nothing, and say what would happen.',
@@ -384,3 +490,4 @@ export const GITLAB_OPTIONS = {
 export type GitlabOptionName = keyof typeof GITLAB_OPTIONS;
 export const TOKEN_SELECTING_OPERATIONS = TOKEN_SELECTING;
 export const TOKEN_MAKING_OPERATIONS = TOKEN_MAKING;
+export const FLEET_OPERATIONS = FLEET;

@@ -9,7 +9,7 @@
 import { NEVER, globalRegistry, object, optional, pipe, string, transform } from 'zod/mini';
 import { isCalendarDate, parseDuration, type Duration } from '../time/expiry.js';
 
-export const OPERATIONS = ['create', 'list', 'get', 'revoke', 'rotate'] as const;
+export const OPERATIONS = ['create', 'list', 'get', 'revoke', 'rotate', 'sync', 'audit'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export interface OptionMeta {
@@ -246,4 +246,34 @@ export function findInvisibleCharacter(text: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The candidate closest to a mistyped name (at most 3 edits away), for "did you mean". */
+export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const distance = editDistance(word.toLowerCase(), name.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { name, distance };
+  }
+  return best !== undefined && best.distance <= Math.min(3, Math.max(1, Math.floor(word.length / 2)))
+    ? best.name
+    : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = previous[0] ?? 0;
+    previous[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = previous[j] ?? 0;
+      previous[j] = Math.min(
+        above + 1,
+        (previous[j - 1] ?? 0) + 1,
+        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+      diagonal = above;
+    }
+  }
+  return previous[b.length] ?? 0;
 }

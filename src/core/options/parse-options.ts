@@ -4,8 +4,10 @@
  * first request.
  */
 import { InputError } from '../errors.js';
+import type { Finding } from '../report/findings.js';
 import {
   type NamespaceRef,
+  type UserRef,
   type TokenAddress,
   type TokenKind,
   type TokenOwner,
@@ -14,9 +16,11 @@ import {
 import { parseScopes } from '../tokens/scopes.js';
 import { addDays, addDuration, type Duration } from '../time/expiry.js';
 import {
+  FLEET_OPERATIONS,
   GITLAB_OPTIONS,
   TOKEN_MAKING_OPERATIONS,
   TOKEN_SELECTING_OPERATIONS,
+  type Shard,
   type TokenIdRef,
 } from './gitlab-options.js';
 import {
@@ -86,13 +90,54 @@ export interface Options {
   /** A second credential for recovering a rotation whose answer was lost. */
   readonly recoveryToken: string | undefined;
   readonly dryRun: boolean;
+  /** sync and audit: the options of a run over many tokens; undefined for the other operations. */
+  readonly fleet: FleetOptions | undefined;
 }
+
+/** Whose tokens an audit lists: every one the credential can see, or those of one user, group or project. */
+export type AuditScope =
+  | { readonly kind: 'visible' }
+  | { readonly kind: 'user'; readonly user: UserRef }
+  | { readonly kind: 'group'; readonly group: NamespaceRef }
+  | { readonly kind: 'project'; readonly project: NamespaceRef };
+
+export interface FleetOptions {
+  /** Path of the inventory file: required for sync, optional for audit (then `unmanaged` is reported). */
+  readonly inventory: string | undefined;
+  /** Also write the JSON report here. */
+  readonly reportFile: string | undefined;
+  /** audit: also write the JUnit XML report here. */
+  readonly junitFile: string | undefined;
+  /** Tokens (or list pages) handled at once. */
+  readonly concurrency: number;
+  /** sync: only the entries of this shard. */
+  readonly shard: Shard | undefined;
+  /** audit: findings that fail the run (exit 5). */
+  readonly failOn: readonly Finding[];
+  /** audit: the `unused` window. */
+  readonly unusedFor: Duration;
+  /** audit: the `expiring` window. */
+  readonly expiresWithin: Duration;
+  readonly scope: AuditScope;
+  /** The parse's `today` and default variable project, for parsing the inventory's entries the same way. */
+  readonly today: string;
+  readonly defaultVariableProject: NamespaceRef | undefined;
+}
+
+const DEFAULT_FLEET = {
+  concurrency: 4,
+  failOn: ['expired', 'expiring'] as const,
+  unusedFor: { amount: 90, unit: 'd', text: '90d' } as const,
+  expiresWithin: { amount: 30, unit: 'd', text: '30d' } as const,
+};
 
 export interface ParseContext {
   /** Today in UTC by the local clock; expiry is checked again against GitLab's clock before any change. */
   readonly today: string;
   /** Where variable-key lives when nobody said and the token has no project or group (GitLab CI: the job's). */
   readonly defaultVariableProject?: NamespaceRef;
+  /** How a value problem names the option: "Input expires-in" by default; "tokens[3] (deploy-bot): expires-in". */
+  readonly label?: (name: string) => string;
 }
 
 /**
@@ -140,8 +185,19 @@ export function parseOptions<T extends unknown[]>(
   context: ParseContext,
   ...sets: { [K in keyof T]: OptionSet<T[K]> }
 ): { options: Options; sets: T; warnings: string[] } {
+  const outcome = tryParseOptions<T>(raw, context, ...sets);
+  if ('problems' in outcome) throw inputError(outcome.problems);
+  return outcome;
+}
+
+/** As parseOptions, with the problems returned instead of thrown (an inventory collects those of every entry). */
+export function tryParseOptions<T extends unknown[]>(
+  raw: RawOptions,
+  context: ParseContext,
+  ...sets: { [K in keyof T]: OptionSet<T[K]> }
+): { options: Options; sets: T; warnings: string[] } | { problems: string[] } {
   const given = givenOptions(raw, optionNames(sets));
-  const parsed = parseShape(GITLAB_OPTIONS, given);
+  const parsed = parseShape(GITLAB_OPTIONS, given, context.label);
   const input = parsed.input;
   const problems = [...parsed.problems];
   const operation = input.operation ?? 'rotate';
@@ -151,10 +207,10 @@ export function parseOptions<T extends unknown[]>(
     problems.push(...result.problems);
     return result.value;
   }) as T;
-  if (parsed.problems.length > 0) throw inputError(problems);
+  if (parsed.problems.length > 0) return { problems };
 
   problems.push(...crossFieldProblems(input, given, operation, context));
-  if (problems.length > 0) throw inputError(problems);
+  if (problems.length > 0) return { problems };
 
   const warnings: string[] = [];
   const unknownScopes = input.scopes ? parseScopes(input.scopes.join(' ')).unknown : [];
@@ -204,6 +260,7 @@ export function parseOptions<T extends unknown[]>(
       strategy: input.strategy ?? 'rotate',
       recoveryToken: input['recovery-token'],
       dryRun: input['dry-run'] ?? false,
+      fleet: FLEET_OPERATIONS.includes(operation) ? fleetOptions(input, context) : undefined,
     },
     sets: setValues,
     warnings,
@@ -234,7 +291,8 @@ function crossFieldProblems(
   if (input['expires-at'] !== undefined && input['expires-in'] !== undefined) {
     problems.push('Inputs expires-at and expires-in both set the expiry; give only one of them.');
   }
-  problems.push(...kindProblems(input, operation));
+  if (FLEET_OPERATIONS.includes(operation)) problems.push(...fleetProblems(input, given, operation));
+  else problems.push(...kindProblems(input, operation));
   const selects = TOKEN_SELECTING_OPERATIONS.includes(operation);
   const selector = input['token-id'] !== undefined || input['token-name'] !== undefined;
   if (
@@ -313,6 +371,60 @@ function crossFieldProblems(
   return problems;
 }
 
+/** An inventory says whose token each entry is; an audit covers every kind, of one owner at most. */
+function fleetProblems(input: GitlabInput, given: Record<string, string>, operation: Operation): string[] {
+  const problems: string[] = [];
+  const owners = (['user', 'project', 'group'] as const).filter((name) => given[name] !== undefined);
+  if (operation === 'sync') {
+    if (input.inventory === undefined)
+      problems.push(
+        'Operation sync needs inventory: the path of the inventory file (YAML or JSON) that lists the tokens to keep alive.',
+      );
+    // token-kind personal is the Action's declared default, passed to every run: only another kind is a mistake.
+    const kind =
+      input['token-kind'] !== undefined && input['token-kind'] !== 'personal' ? ['token-kind'] : [];
+    for (const name of [...owners, ...kind]) {
+      problems.push(
+        `Input ${name} does not apply to operation sync: each entry of the inventory says whose token it is (put ${name} in its defaults or entries).`,
+      );
+    }
+  } else {
+    if (input['token-kind'] !== undefined && input['token-kind'] !== 'personal')
+      problems.push(
+        'Input token-kind does not apply to operation audit: it audits tokens of every kind. Give user, group or project to narrow it.',
+      );
+    if (owners.length > 1)
+      problems.push(
+        `Inputs ${owners.join(' and ')} each narrow an audit to one owner; give only one of them.`,
+      );
+  }
+  return problems;
+}
+
+function fleetOptions(input: GitlabInput, context: ParseContext): FleetOptions {
+  const scope: AuditScope =
+    input.user !== undefined
+      ? { kind: 'user', user: input.user }
+      : input.group !== undefined
+        ? { kind: 'group', group: input.group }
+        : input.project !== undefined
+          ? { kind: 'project', project: input.project }
+          : { kind: 'visible' };
+  return {
+    inventory: input.inventory,
+    reportFile: input['report-file'],
+    junitFile: input['junit-file'],
+    concurrency: input.concurrency ?? DEFAULT_FLEET.concurrency,
+    shard: input.shard,
+    failOn: input['fail-on'] ?? DEFAULT_FLEET.failOn,
+    unusedFor: input['unused-for'] ?? DEFAULT_FLEET.unusedFor,
+    expiresWithin: input['expires-within'] ?? DEFAULT_FLEET.expiresWithin,
+    scope,
+    today: context.today,
+    defaultVariableProject: context.defaultVariableProject,
+  };
+}
+
 /** What each token kind needs to know whose token is meant, and the inputs that make no sense for it. */
 function kindProblems(input: GitlabInput, operation: Operation): string[] {
   const kind: TokenKind = input['token-kind'] ?? 'personal';
@@ -388,7 +500,8 @@ function tokenSelector(
   return { kind: 'id', id: tokenId };
 }
 
-function variableTarget(
+/** The variable the options describe (variable-key and its companions), for an owner; undefined without a key. */
+export function variableTarget(
   input: GitlabInput,
   owner: TokenOwner,
   context: ParseContext,

@@ -46,6 +46,15 @@ export const personalTokens: TokenKindModule<PersonalOwner> = {
       .filter((token) => matchesSearch(token, filter.search));
   },
 
+  async *pages(client, owner, filter, concurrency) {
+    const query = { user_id: owner.userId, state: filter.state, search: filter.search };
+    for await (const page of client.pages<RawToken>('personal_access_tokens', query, concurrency)) {
+      yield page
+        .map((token) => toAccessToken('personal', token))
+        .filter((token) => matchesSearch(token, filter.search));
+    }
+  },
+
   async create(client, owner, request) {
     const body = {
       name: request.name,

@@ -20,6 +20,9 @@ import { toAccessToken, type RawToken, type ResolvedOwner } from './token-kind.j
 import { tokenKindOf } from './token-kinds.js';
 import { SERVICE_ACCOUNTS_NEED, TokenNotFoundError } from './service-account.js';
 
+/** No token of that name to act on (nothing active, nor for rotate an expired one): a fleet may create one. */
+export class NoSuchToken extends UnchangedFailure {}
+
 export interface ResolvedToken {
   readonly owner: ResolvedOwner;
   readonly token: AccessToken;
@@ -328,7 +331,7 @@ async function findByName(
   }
   const newestRevoked = inactive.filter((token) => token.revoked).sort((a, b) => b.id - a.id)[0];
   if (purpose === 'revoke' && newestRevoked) return newestRevoked;
-  throw new UnchangedFailure(
+  throw new NoSuchToken(
     `No active or expired token named "${name}" belongs to ${owner.label} on ${context.api.instanceUrl}` +
       (newestRevoked
         ? `; ${inactive.length === 1 ? 'one' : inactive.length} revoked one${inactive.length === 1 ? '' : 's'} (the newest: ${newestRevoked.id}) cannot be ${purpose === 'rotate' ? 'rotated (GitLab refuses revoked tokens)' : 'used'}.`

@@ -60,6 +60,15 @@ export function resourceAccessTokens(kind: 'project' | 'group'): TokenKindModule
         .filter((token) => matchesSearch(token, filter.search));
     },
 
+    async *pages(client, owner, filter, concurrency) {
+      const query = { state: filter.state, search: filter.search };
+      for await (const page of client.pages<RawToken>(base(owner), query, concurrency)) {
+        yield page
+          .map((token) => toAccessToken(kind, token))
+          .filter((token) => matchesSearch(token, filter.search));
+      }
+    },
+
     async create(client, owner, request) {
       const raw = await client.post<RawToken>(base(owner), {
         name: request.name,

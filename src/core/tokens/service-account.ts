@@ -53,6 +53,16 @@ export const serviceAccountTokens: TokenKindModule<ServiceAccountOwner> = {
       .filter((token) => filter.state === undefined || (filter.state === 'active') === token.active);
   },
 
+  async *pages(client, owner, filter, concurrency) {
+    const query = { state: filter.state, search: filter.search };
+    for await (const page of client.pages<RawToken>(base(owner), query, concurrency)) {
+      yield page
+        .map((token) => toAccessToken('service-account', token))
+        .filter((token) => matchesSearch(token, filter.search))
+        .filter((token) => filter.state === undefined || (filter.state === 'active') === token.active);
+    }
+  },
+
   async create(client, owner, request) {
     const raw = await client.post<RawToken>(base(owner), {
       name: request.name,

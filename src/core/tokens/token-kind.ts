@@ -55,6 +55,16 @@ export interface TokenKindModule<O extends ResolvedOwner = ResolvedOwner> {
   read(client: GitlabClient, owner: O, id: number | 'self'): Promise<AccessToken>;
   /** Every token of the owner that matches, every page. */
   list(client: GitlabClient, owner: O, filter: TokenListFilter): Promise<AccessToken[]>;
+  /**
+   * The same tokens page by page as they arrive (client.pages), for audits of thousands of tokens: memory holds a few
+   * pages. A personal owner without userId lists every token the credential can see (an administrator's: all).
+   */
+  pages(
+    client: GitlabClient,
+    owner: O,
+    filter: TokenListFilter,
+    concurrency?: number,
+  ): AsyncIterable<AccessToken[]>;
   /** Sent once: never retried. */
   create(client: GitlabClient, owner: O, request: NewTokenRequest): Promise<NewAccessToken>;
   /** Sent once: never retried (a second rotate with the old token revokes the new one). */
