@@ -44,7 +44,9 @@ const OPERATIONS: Record<Operation, (context: OperationContext) => Promise<Opera
 const MAKES_TOKENS: ReadonlySet<Operation> = new Set(['create', 'rotate']);
 
 export async function runOperation(options: Options, environment: RunEnvironment): Promise<OperationResult> {
-  const clock = new GitlabAlignedClock(environment.clock ?? systemClock);
+  const clock = new GitlabAlignedClock(environment.clock ?? systemClock, (message) =>
+    environment.log.debug(message),
+  );
   const wait = environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const api = createGitlabApi({
     instanceUrl: options.gitlabUrl,
