@@ -2,6 +2,7 @@
  * The core's single entry: typed options and the front door's side effects in, a result out. Knows nothing of
  * GitHub, GitLab CI or terminals.
  */
+import type { ChangeGuard } from './change-guard.js';
 import type { Destination } from './destinations/destination.js';
 import { gitlabVariableDestination } from './destinations/gitlab-variable.js';
 import { InputError } from './errors.js';
@@ -31,6 +32,8 @@ export interface RunEnvironment {
   readonly retryPolicy?: RetryPolicy;
   /** The front door's own places for a new token (the Action's masked output and GitHub secret, the CLI's stdout). */
   readonly outputs?: readonly Destination[];
+  /** The process adapter that keeps cancellation from cutting a token change short (src/process/change-guard.ts). */
+  readonly changes?: ChangeGuard;
 }
 
 const OPERATIONS: Record<Operation, (context: OperationContext) => Promise<OperationResult>> = {
@@ -48,13 +51,14 @@ export async function runOperation(options: Options, environment: RunEnvironment
     environment.log.debug(message),
   );
   const wait = environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const nowMs = environment.nowMs ?? (() => Date.now());
   const api = createGitlabApi({
     instanceUrl: options.gitlabUrl,
     token: options.gitlabToken,
     environment: {
       policy: environment.retryPolicy ?? DEFAULT_RETRY_POLICY,
       sleep: wait,
-      nowMs: environment.nowMs ?? (() => Date.now()),
+      nowMs,
       random: environment.random ?? Math.random,
       log: environment.log,
       onServerDate: (date) => clock.observe(date),
@@ -83,5 +87,7 @@ export async function runOperation(options: Options, environment: RunEnvironment
     destinations,
     fallbacks,
     wait,
+    nowMs,
+    ...(environment.changes ? { changes: environment.changes } : {}),
   });
 }

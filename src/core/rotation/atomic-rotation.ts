@@ -3,7 +3,12 @@
  * (app/services/personal_access_tokens/rotate_service.rb). It is never resent: a second rotate with the old token
  * looks like theft to GitLab, which then revokes the new token too.
  */
-import { deliverToken } from '../destinations/deliver-token.js';
+import { UNGUARDED } from '../change-guard.js';
+import {
+  deliverToken,
+  stoppedWhileDelivering,
+  type DeliveryProgress,
+} from '../destinations/deliver-token.js';
 import { OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import { credentialProblem, describeGitlabError, httpStatus } from '../gitlab/describe-error.js';
 import { GitlabHttpError, gitlabText } from '../gitlab/request.js';
@@ -20,31 +25,44 @@ export async function rotateAtomically(
   plan: RotationPlan,
 ): Promise<RotationOutcome> {
   const { api, log } = context;
-  let rotated: NewAccessToken;
-  try {
-    rotated = await tokenKindOf(plan.owner).rotate(
-      api.client,
-      plan.owner,
-      plan.viaSelfEndpoint ? 'self' : plan.target.id,
-      plan.expiresAt,
-    );
-  } catch (error) {
-    rotated = await handleRotateFailure(context, plan, error);
-  }
-
-  // Protect the value before anything else is written, then never send the old token again.
-  log.protectSecret(rotated.token);
-  if (plan.selfRotation) api.credential.replace(rotated.token);
-  log.info(`Rotated ${plan.label}: new token ${rotated.id}, expires ${rotated.expiresAt ?? 'never'}.`);
-
-  const storedIn = await deliverToken(context, rotated);
-  await verifyNewToken(
-    context,
-    rotated,
-    plan.selfRotation ? api : api.withCredential(rotated.token),
-    storedIn,
+  // From the rotate request until the value is stored nothing local may stop the run: by then the old token is
+  // revoked and the new value exists only in this process.
+  let rotated: NewAccessToken | undefined;
+  const progress: DeliveryProgress = { stored: [] };
+  const { token, storedIn } = await (context.changes ?? UNGUARDED).protect(
+    async () => {
+      let answer: NewAccessToken;
+      try {
+        answer = await tokenKindOf(plan.owner).rotate(
+          api.client,
+          plan.owner,
+          plan.viaSelfEndpoint ? 'self' : plan.target.id,
+          plan.expiresAt,
+        );
+      } catch (error) {
+        answer = await handleRotateFailure(context, plan, error);
+      }
+      rotated = answer;
+      // Protect the value before anything else is written, then never send the old token again.
+      log.protectSecret(answer.token);
+      if (plan.selfRotation) api.credential.replace(answer.token);
+      log.info(`Rotated ${plan.label}: new token ${answer.id}, expires ${answer.expiresAt ?? 'never'}.`);
+      return { token: answer, storedIn: await deliverToken(context, answer, progress) };
+    },
+    () =>
+      rotated
+        ? stoppedWhileDelivering(context, rotated, progress.stored)
+        : new OutcomeUnknown(
+            `The run stopped while GitLab was rotating ${plan.label}: the rotate request was sent and its answer had not arrived, so whether GitLab rotated it is unknown.`,
+            [
+              `If the old ${plan.label} still works (operation get with it), nothing changed: run again later.`,
+              ...lostValueSteps(plan),
+            ],
+          ),
   );
-  return { token: rotated, storedIn };
+
+  await verifyNewToken(context, token, plan.selfRotation ? api : api.withCredential(token.token), storedIn);
+  return { token, storedIn };
 }
 
 /**
@@ -86,17 +104,21 @@ async function handleRotateFailure(
     log.warn(`GitLab rotated ${plan.label} but its answer was lost; recovering with recovery-token.`);
     return recoverLostRotation(context, plan, description);
   }
-  const manager = tokenKindOf(plan.owner).managers;
   throw new OutcomeUnknown(
     oldState === 'revoked'
       ? `${description} The old ${plan.label} is now revoked: GitLab did rotate it, but its answer with the new value was lost. The new token works but its value is gone.`
       : `${description} Whether GitLab rotated ${plan.label} could not be determined (the check after the failure got no answer either).`,
-    [
-      `With a credential of ${manager}, list the active tokens named "${plan.target.name}" of ${plan.owner.label} (operation list${listInputs(plan)}, name "${plan.target.name}").`,
-      `Rotate the newest of them by id (operation rotate, token-id <id>) to get a value you can store, or revoke it and create a new one. Setting recovery-token does this automatically next time.`,
-      'Do not rerun this rotation with the old token: GitLab treats a rotated-away token sent to rotate as stolen and revokes the new token too.',
-    ],
+    lostValueSteps(plan),
   );
+}
+
+/** What to do when GitLab may have rotated a token whose new value nobody has. */
+function lostValueSteps(plan: RotationPlan): string[] {
+  return [
+    `With a credential of ${tokenKindOf(plan.owner).managers}, list the active tokens named "${plan.target.name}" of ${plan.owner.label} (operation list${listInputs(plan)}, name "${plan.target.name}").`,
+    `Rotate the newest of them by id (operation rotate, token-id <id>) to get a value you can store, or revoke it and create a new one. Setting recovery-token does this automatically next time.`,
+    'Do not rerun this rotation with the old token: GitLab treats a rotated-away token sent to rotate as stolen and revokes the new token too.',
+  ];
 }
 
 function listInputs(plan: RotationPlan): string {
