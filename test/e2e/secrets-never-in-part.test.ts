@@ -256,3 +256,42 @@ describe('4. a secret given to the wrong option is never echoed, before anything
     expect(partialLeaks(run.stdout + run.stderr, SHAPES)).toEqual([]);
   });
 });
+
+describe("the CLI's failure output is written from the error's message, never the error object", () => {
+  /** What an error object printed raw (console.error, util.inspect, String) would add to the output. */
+  const RAW_ERROR = [
+    /^\s+at /m,
+    /\[cause\]/,
+    /(GitlabHttpError|GitlabNetworkError|UnchangedFailure|DestinationFailure|OutcomeUnknown|InputError)\b/,
+    /\b(answer|retryAfterSeconds|changedToken|steps): /,
+    /private-token/i,
+  ];
+
+  it.each<[string, () => void, string[], number]>([
+    [
+      'a variable write refused after the rotation',
+      () =>
+        gitlab.faults.inject({
+          method: 'PUT',
+          path: '/api/v4/projects/*/variables/DEPLOY_TOKEN',
+          times: 5,
+          respond: { status: 403, body: { message: '403 Forbidden' } },
+        }),
+      ['rotate', '--variable-key', 'DEPLOY_TOKEN', '--variable-project', PROJECT],
+      3,
+    ],
+    // Token 1 is the administrator's, which the service account may not see.
+    ['GitLab refusing the credential', () => undefined, ['get', '--token-id', '1'], 1],
+    ['a bad input', () => undefined, ['get', '--token-id', 'abc'], 2],
+  ])('%s', async (_, arrange, args, exitCode) => {
+    arrange();
+    const run = await runCli([...args, '--gitlab-url', gitlab.url, '--debug'], {
+      GITLAB_TOKEN: service.token,
+    });
+    expect(run.exitCode).toBe(exitCode);
+    const errors = run.stderr.split('\n').filter((line) => line.startsWith('error: '));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const pattern of RAW_ERROR) expect(run.stderr + run.stdout).not.toMatch(pattern);
+    expect(run.json).toMatchObject({ 'exit-code': exitCode });
+  });
+});
