@@ -3,7 +3,7 @@
  * and errors on stderr, the contract's exit codes out.
  */
 import type { Destination } from '../core/destinations/destination.js';
-import { ExitCode, InputError, PatError, UnchangedFailure } from '../core/errors.js';
+import { DestinationFailure, ExitCode, InputError, PatError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { OperationResult } from '../core/operations/result.js';
 import { OPERATIONS } from '../core/options/option-kit.js';
@@ -172,7 +172,8 @@ export async function runCli(
             await document.writeToken(token.token);
           } catch (error) {
             const code = (error as { code?: unknown }).code;
-            throw new UnchangedFailure(
+            // A PatError's message is what the delivery reports for this destination.
+            throw new DestinationFailure(
               `stdout could not be written (${typeof code === 'string' ? code : 'write failed'}): whatever was to read it (a pipe into another command) is gone.`,
             );
           }

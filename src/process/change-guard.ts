@@ -49,6 +49,10 @@ export interface ProcessChangeGuardOptions {
 /** Report writing may not block the exit for long: the platform's SIGKILL is coming. */
 const REPORT_TIMEOUT_MS = 1_000;
 
+/**
+ * The guard an entry point (the CLI's, the Action's main step) creates for its process before anything runs, and
+ * shares with its crash guard and its front door. Signal listeners exist only while a stretch runs.
+ */
 export function createProcessChangeGuard(options: ProcessChangeGuardOptions = {}): ProcessChangeGuard {
   const signals = options.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const graceMs = options.graceMs ?? 5_000;

@@ -38,7 +38,7 @@ describe('two overlapping self-rotations, GitLab slow to answer the first rotate
     for (const run of [a, b]) expect(exitCodeOf(run), run.error?.message).toBe(ExitCode.outcomeUnknown);
 
     expect(b.error?.message).toContain('but GitLab does not accept it');
-    expect(a.error?.message).toContain('was rotated by another run after this run checked it');
+    expect(a.error?.message).toContain('was rotated or revoked after this run checked it');
     expect(a.error?.message).toContain("GitLab's reuse detection revoke its token family");
     expect(stepsOf(a)).toContain('resource_group');
   }, 20_000);

@@ -15,11 +15,24 @@ const REVOKED = {
 
 describe('the new token is verified last', () => {
   it('a stored token GitLab refuses: exit 4 naming where it is, with what to do', async () => {
-    // Whatever revokes the new token does it while the run waits before verifying.
-    const run = await f.rotateIntoVariable(
-      {},
-      { onSleep: () => f.gitlab.faults.inject({ method: 'GET', path: SELF, respond: REVOKED }) },
-    );
+    // Something revokes the new token while it is being stored: the variable write is held for a moment, and the
+    // verification that follows it is refused. (An administrator's rotation: no wait before verifying.)
+    f.gitlab.faults.inject({
+      method: 'PUT',
+      path: `/api/v4/projects/*/variables/DEPLOY_TOKEN`,
+      delayMs: 300,
+    });
+    const running = f.rotateIntoVariable({
+      'gitlab-token': f.admin.token,
+      user: 'svc-deploy',
+      'token-name': 'deploy',
+    });
+    for (const started = Date.now(); f.requests('PUT', '/variables/DEPLOY_TOKEN').length === 0;) {
+      if (Date.now() - started > 10_000) throw new Error('the variable write never arrived');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    f.gitlab.faults.inject({ method: 'GET', path: SELF, respond: REVOKED });
+    const run = await running;
 
     expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
     expect(run.error?.message).toMatch(
@@ -27,7 +40,17 @@ describe('the new token is verified last', () => {
     );
     expect(stepsOf(run)).toContain('resource_group');
     const verify = f.requests('GET', SELF).at(-1);
+    expect(verify).toMatchObject({ status: 401 });
     expect(verify?.authTokenId).toBe(f.gitlab.tokenByValue(f.variable()?.value ?? '')?.id);
+  });
+
+  it('the same when the token rotated itself and something revoked the new one before the verification', async () => {
+    const run = await f.rotateIntoVariable(
+      {},
+      { onSleep: () => f.gitlab.faults.inject({ method: 'GET', path: SELF, respond: REVOKED }) },
+    );
+    expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
+    expect(run.error?.message).toContain('but GitLab does not accept it');
   });
 
   it('a token GitLab accepts is reported verified, and its id is the one rotated', async () => {

@@ -133,7 +133,7 @@ async function handleRotateFailure(
     // a rotated-away token sent to a rotate endpoint makes it revoke the whole token family: the other run's new
     // token too. Something did change, and it is not this run's to know what.
     throw new OutcomeUnknown(
-      `${description} ${plan.label} was rotated by another run after this run checked it. Sending it to rotate once more made GitLab's reuse detection revoke its token family, so the token the other run made (and may have stored) is revoked too.`,
+      `${description} ${plan.label} was rotated or revoked after this run checked it, most likely by another run rotating it at the same time. If so, sending it to rotate once more made GitLab's reuse detection revoke its token family: the token the other run made (and may have stored) is revoked too.`,
       [
         'Stop other runs that rotate this token, and from now on rotate it in one place at a time (GitHub: concurrency; GitLab: resource_group).',
         `With a credential of ${tokenKindOf(plan.owner).managers}, list the tokens named "${plan.target.name}" of ${plan.owner.label} (operation list${listInputs(plan)}, state all): if none is active, create a new one and store it where gitlab-token comes from.`,
