@@ -14,44 +14,44 @@ const REVOKED = {
 };
 
 describe('the new token is verified last', () => {
-  it('a stored token GitLab refuses: exit 4 naming where it is, with what to do', async () => {
-    // Something revokes the new token while it is being stored: the variable write is held for a moment, and the
-    // verification that follows it is refused. (An administrator's rotation: no wait before verifying.)
-    f.gitlab.faults.inject({
-      method: 'PUT',
-      path: `/api/v4/projects/*/variables/DEPLOY_TOKEN`,
-      delayMs: 300,
-    });
-    const running = f.rotateIntoVariable({
-      'gitlab-token': f.admin.token,
-      user: 'svc-deploy',
-      'token-name': 'deploy',
-    });
+  /** Holds the variable write for a moment and arms `fault` as it arrives: after it, only the verification is left. */
+  async function whileStoring<T>(run: Promise<T>): Promise<T> {
     for (const started = Date.now(); f.requests('PUT', '/variables/DEPLOY_TOKEN').length === 0;) {
       if (Date.now() - started > 10_000) throw new Error('the variable write never arrived');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     f.gitlab.faults.inject({ method: 'GET', path: SELF, respond: REVOKED });
-    const run = await running;
+    return run;
+  }
 
-    expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
-    expect(run.error?.message).toMatch(
-      /The new token \d+ is stored in CI\/CD variable DEPLOY_TOKEN .* but GitLab does not accept it/,
-    );
-    expect(stepsOf(run)).toContain('resource_group');
-    const verify = f.requests('GET', SELF).at(-1);
-    expect(verify).toMatchObject({ status: 401 });
-    expect(verify?.authTokenId).toBe(f.gitlab.tokenByValue(f.variable()?.value ?? '')?.id);
-  });
+  it.each([
+    [
+      'an administrator rotating it by name',
+      { 'gitlab-token': 'admin', user: 'svc-deploy', 'token-name': 'deploy' },
+    ],
+    ['the token rotating itself', {}],
+  ])(
+    '%s, something revokes the new token while it is stored: exit 4 naming where it is, with what to do',
+    async (_, raw) => {
+      f.gitlab.faults.inject({
+        method: 'PUT',
+        path: '/api/v4/projects/*/variables/DEPLOY_TOKEN',
+        delayMs: 300,
+      });
+      const run = await whileStoring(
+        f.rotateIntoVariable('user' in raw ? { ...raw, 'gitlab-token': f.admin.token } : raw),
+      );
 
-  it('the same when the token rotated itself and something revoked the new one before the verification', async () => {
-    const run = await f.rotateIntoVariable(
-      {},
-      { onSleep: () => f.gitlab.faults.inject({ method: 'GET', path: SELF, respond: REVOKED }) },
-    );
-    expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
-    expect(run.error?.message).toContain('but GitLab does not accept it');
-  });
+      expect(exitCodeOf(run)).toBe(ExitCode.outcomeUnknown);
+      expect(run.error?.message).toMatch(
+        /The new token \d+ is stored in CI\/CD variable DEPLOY_TOKEN .* but GitLab does not accept it/,
+      );
+      expect(stepsOf(run)).toContain('resource_group');
+      const verify = f.requests('GET', SELF).at(-1);
+      expect(verify).toMatchObject({ status: 401 });
+      expect(verify?.authTokenId).toBe(f.gitlab.tokenByValue(f.variable()?.value ?? '')?.id);
+    },
+  );
 
   it('a token GitLab accepts is reported verified, and its id is the one rotated', async () => {
     const run = await f.rotateIntoVariable();
