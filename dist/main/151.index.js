@@ -21,8 +21,8 @@ var errors = __webpack_require__(8519);
 var create = __webpack_require__(4173);
 // EXTERNAL MODULE: ./core/operations/revoke.ts
 var revoke = __webpack_require__(5911);
-// EXTERNAL MODULE: ./core/operations/rotate.ts + 3 modules
-var rotate = __webpack_require__(2863);
+// EXTERNAL MODULE: ./core/operations/rotate.ts + 4 modules
+var rotate = __webpack_require__(4770);
 // EXTERNAL MODULE: ./core/tokens/access-token.ts
 var access_token = __webpack_require__(7791);
 // EXTERNAL MODULE: ./core/tokens/resolve-token.ts

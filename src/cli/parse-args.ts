@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.js';
 import {
   OPERATIONS,
   looksLikeToken,
+  quoteGiven,
   tokenShapedParts,
   type Operation,
   type OptionMeta,
@@ -131,9 +132,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
     if (raw.operation !== undefined)
       throw new InputError('Give the operation once: as the first word or as --operation.');
     if (!(OPERATIONS as readonly string[]).includes(operationWord)) {
+      // Never in part: redaction recognises a secret (GITLAB_TOKEN given as the operation) only whole.
       const shown = looksLikeToken(operationWord)
         ? '(a value shaped like a GitLab token, not shown)'
-        : JSON.stringify(operationWord.length > 40 ? `${operationWord.slice(0, 37)}...` : operationWord);
+        : quoteGiven(operationWord, 40);
       throw new InputError(`Unknown operation ${shown}: expected one of ${OPERATIONS.join(', ')}.`);
     }
     raw.operation = operationWord;
@@ -229,8 +231,10 @@ function unknownFlag(flag: string): string {
     (a, b) => a.distance - b.distance,
   )[0];
   const hint = closest && closest.distance <= 3 ? ` Did you mean --${closest.name}?` : '';
-  const shown = flag.length > 40 ? `${flag.slice(0, 37)}...` : flag;
-  return `Unknown option --${shown}.${hint}`;
+  // Never in part: redaction recognises a secret only whole.
+  return flag.length > 40
+    ? `Unknown option: an option name of ${flag.length} characters (too long to show).${hint}`
+    : `Unknown option --${flag}.${hint}`;
 }
 
 function editDistance(a: string, b: string): number {

@@ -3,7 +3,7 @@
  * and errors on stderr, the contract's exit codes out.
  */
 import type { Destination } from '../core/destinations/destination.js';
-import { ExitCode, InputError, PatError } from '../core/errors.js';
+import { DestinationFailure, ExitCode, InputError, PatError } from '../core/errors.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { OperationResult } from '../core/operations/result.js';
 import { OPERATIONS } from '../core/options/option-kit.js';
@@ -17,6 +17,8 @@ import { githubSecretsList } from '../github/github-secret-inventory.js';
 import { summarizeReport } from '../core/report/report-summary.js';
 import { reportJson } from '../core/report/report-json.js';
 import { renderReportBlock } from './report-block.js';
+import type { ProcessChangeGuard } from '../process/change-guard.js';
+import { survivePipeErrors } from '../process/guard-output.js';
 import { VERSION } from '../version.js';
 import { cliOptions } from './cli-options.js';
 import { renderHelp } from './help.js';
@@ -25,32 +27,81 @@ import { CLI_OPTION_SETS, parseArgs, secretsBeforeParsing } from './parse-args.j
 export interface CliIo {
   readonly argv: readonly string[];
   readonly env: NodeJS.ProcessEnv;
-  readonly stdout: (text: string) => void;
+  /**
+   * Resolves once the text is handed to the operating system; rejects when it cannot be (stdout's reader went
+   * away: EPIPE). With --print-token stdout is where the token goes, so a failed write there is a failed delivery.
+   */
+  readonly stdout: (text: string) => Promise<void>;
+  /** Never fails: progress and errors are written as well as can be, and a closed stderr must not stop a rotation. */
   readonly stderr: (text: string) => void;
 }
 
 /**
  * Bound before the output guard replaces `process.stdout.write`: the CLI's own writes are already redacted (the
  * logger) or deliberate (the JSON, whose only secret is a token asked for with --print-token); the guard is for
- * everything else in the process.
+ * everything else in the process. A stream whose reader went away fails its writes; it never throws or crashes.
  */
 export function processIo(): CliIo {
+  survivePipeErrors(process.stdout);
+  survivePipeErrors(process.stderr);
   const stdout = process.stdout.write.bind(process.stdout);
   const stderr = process.stderr.write.bind(process.stderr);
   return {
     argv: process.argv.slice(2),
     env: process.env,
-    stdout: (text) => stdout(text),
-    stderr: (text) => stderr(text),
+    stdout: (text) =>
+      new Promise<void>((resolve, reject) => {
+        try {
+          stdout(text, (error) => (error ? reject(error) : resolve()));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+        }
+      }),
+    stderr: (text) => {
+      try {
+        stderr(text, () => undefined);
+      } catch {
+        // Nothing to do: progress that cannot be shown must not stop the run.
+      }
+    },
   };
 }
 
-/** `secrets` is shared with the entry's process-wide output guard. */
-export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise<ExitCode> {
+/**
+ * stdout carries one JSON document. With --print-token its first member is the token, written the moment the token
+ * exists: stdout is then one of the token's destinations, and a write that fails (a `| jq` that is not installed)
+ * fails that delivery, so the fallbacks and exit codes 3 and 4 apply. The other members follow when the run ends.
+ */
+class StdoutJson {
+  #tokenWritten = false;
+  constructor(private readonly io: CliIo) {}
+
+  /** @throws the write's error when stdout's reader is gone. */
+  async writeToken(token: string): Promise<void> {
+    await this.io.stdout(`{\n  "token": ${JSON.stringify(token)},\n`);
+    this.#tokenWritten = true;
+  }
+
+  /** The rest of the document (or all of it); best effort, since nothing secret depends on it. */
+  async finish(json: Record<string, unknown>): Promise<void> {
+    const text = JSON.stringify(json, null, 2);
+    // `{\n` is already there when the token was written first.
+    await this.io.stdout(`${this.#tokenWritten ? text.slice(2) : text}\n`).catch(() => undefined);
+  }
+}
+
+/**
+ * `secrets` is shared with the entry's process-wide output guard; `changes` with its crash guard (it keeps
+ * cancellation from cutting a rotation short, see src/process/change-guard.ts).
+ */
+export async function runCli(
+  io: CliIo,
+  secrets = new SecretRegistry(),
+  changes?: ProcessChangeGuard,
+): Promise<ExitCode> {
   let debug = false;
   let operation: string | undefined;
-  // The value handed to --print-token: printed on failure too, since the message then says it is on stdout.
-  let printed: string | undefined;
+  const document = new StdoutJson(io);
   const log: Logger = createLogger(
     {
       info: (line) => io.stderr(`${line}\n`),
@@ -69,14 +120,22 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
   );
   // Before anything is parsed: a secret in the wrong place must be redacted from the very first message.
   for (const secret of secretsBeforeParsing(io.argv, io.env)) secrets.add(secret);
+  // A rotation cut short by cancellation ends here: the failure as any other, stderr and stdout alike.
+  changes?.attach({
+    log: (line) => log.warn(line),
+    report: async (error) => {
+      reportFailure(error, log);
+      await document.finish(redactValues(failureJson(error, error.exitCode, operation), secrets));
+    },
+  });
   try {
     const request = parseArgs(io.argv, io.env);
     if (request.kind === 'help') {
-      io.stdout(renderHelp(VERSION));
+      await io.stdout(renderHelp(VERSION)).catch(() => undefined);
       return ExitCode.ok;
     }
     if (request.kind === 'version') {
-      io.stdout(`${VERSION}\n`);
+      await io.stdout(`${VERSION}\n`).catch(() => undefined);
       return ExitCode.ok;
     }
     for (const secret of secretValues(request.raw, CLI_OPTION_SETS)) {
@@ -112,9 +171,16 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
         description: 'stdout (--print-token)',
         durable: false,
         preflight: () => Promise.resolve(),
-        write: (token) => {
-          printed = token.token;
-          return Promise.resolve();
+        write: async (token) => {
+          try {
+            await document.writeToken(token.token);
+          } catch (error) {
+            const code = (error as { code?: unknown }).code;
+            // A PatError's message is what the delivery reports for this destination.
+            throw new DestinationFailure(
+              `stdout could not be written (${typeof code === 'string' ? code : 'write failed'}): whatever was to read it (a pipe into another command) is gone.`,
+            );
+          }
         },
       });
     }
@@ -131,6 +197,7 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     const result = await runOperation(options, {
       log,
       outputs,
+      ...(changes ? { changes } : {}),
       inventoryLists: [
         githubSecretsList(githubToken, {
           apiUrl: githubApiUrl(io.env),
@@ -142,39 +209,41 @@ export async function runCli(io: CliIo, secrets = new SecretRegistry()): Promise
     if (result.report) {
       // sync and audit: the readable block for the job log on stderr, the JSON report alone on stdout.
       io.stderr(secrets.redact(renderReportBlock(summarizeReport(result.report, result.headline))));
-      io.stdout(secrets.redact(reportJson(result.report)));
+      // The tokens are stored by now: a reader that went away loses the report, not a token.
+      await io
+        .stdout(secrets.redact(reportJson(result.report)))
+        .catch(() =>
+          log.warn(
+            'Could not write the report on stdout: its reader went away. Give report-file to keep it.',
+          ),
+        );
       return result.exitCode ?? ExitCode.ok;
     }
     log.info(result.headline);
     warnIfCredentialSourceIsStale(log, io.env, request.credentialVariable, options.variable?.key, result);
-    // stdout is a destination too: with --print-token the value must arrive, or the run must say it did not.
-    // The one place a value may reach stdout: asked for explicitly, written raw on purpose.
-    io.stdout(`${JSON.stringify(toJson(result, printed), null, 2)}\n`);
+    await document.finish(toJson(result));
     return ExitCode.ok;
   } catch (error) {
     reportFailure(error, log);
     const exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
-    // Scripts read stdout: a failure is JSON too, with the token that changed, if one did (never its value but the
-    // one asked for with --print-token, which the message then says is there).
-    const json = JSON.stringify(failureJson(error, exitCode, operation, undefined), null, 2);
-    io.stdout(
-      `${printed === undefined ? secrets.redact(json) : insertToken(secrets.redact(json), printed)}\n`,
-    );
+    // Scripts read stdout: a failure is JSON too, with the token that changed, if one did (never its value; one asked
+    // for with --print-token was written at the top of the document when it arrived).
+    await document.finish(redactValues(failureJson(error, exitCode, operation), secrets));
     return exitCode;
   }
 }
 
-/** The failure JSON with the printed token added after redaction (redaction would hide it). */
-function insertToken(json: string, token: string): string {
-  const parsed = JSON.parse(json) as Record<string, unknown>;
-  return JSON.stringify({ ...parsed, token }, null, 2);
+/** The JSON's text values redacted one by one (redacting the JSON text could cut through its syntax). */
+function redactValues(json: Record<string, unknown>, secrets: SecretRegistry): Record<string, unknown> {
+  const redact = (value: unknown): unknown =>
+    typeof value === 'string' ? secrets.redact(value) : Array.isArray(value) ? value.map(redact) : value;
+  return Object.fromEntries(Object.entries(json).map(([key, value]) => [key, redact(value)]));
 }
 
 function failureJson(
   error: unknown,
   exitCode: ExitCode,
   operation: string | undefined,
-  printedToken: string | undefined,
 ): Record<string, unknown> {
   const json: Record<string, unknown> = { operation: operation ?? null, 'exit-code': exitCode };
   const changed = error instanceof PatError ? error.changedToken : undefined;
@@ -184,7 +253,6 @@ function failureJson(
     json['expires-at'] = changed.expiresAt;
     json['stored-in'] = changed.storedIn;
   }
-  if (printedToken !== undefined) json.token = printedToken;
   return json;
 }
 
@@ -210,7 +278,7 @@ function warnIfCredentialSourceIsStale(
   );
 }
 
-function toJson(result: OperationResult, printedToken: string | undefined): Record<string, unknown> {
+function toJson(result: OperationResult): Record<string, unknown> {
   const json: Record<string, unknown> = { operation: result.operation, 'dry-run': result.dryRun };
   if (result.rotated !== undefined) json.rotated = result.rotated;
   if (result.token) {
@@ -227,7 +295,6 @@ function toJson(result: OperationResult, printedToken: string | undefined): Reco
   }
   if (result.storedIn) json['stored-in'] = result.storedIn;
   json.summary = result.headline;
-  if (printedToken !== undefined) json.token = printedToken;
   return json;
 }
 

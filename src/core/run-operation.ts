@@ -3,6 +3,7 @@
  * GitHub, GitLab CI or terminals.
  */
 import { readFile as readFileFromDisk, writeFile as writeFileToDisk } from 'node:fs/promises';
+import type { ChangeGuard } from './change-guard.js';
 import type { Destination } from './destinations/destination.js';
 import { gitlabVariableDestination } from './destinations/gitlab-variable.js';
 import { InputError } from './errors.js';
@@ -40,6 +41,8 @@ export interface RunEnvironment {
   readonly readFile?: (path: string) => Promise<string>;
   /** Writes report-file and junit-file; default the file system. */
   readonly writeFile?: (path: string, text: string) => Promise<void>;
+  /** The process adapter that keeps cancellation from cutting a token change short (src/process/change-guard.ts). */
+  readonly changes?: ChangeGuard;
 }
 
 const OPERATIONS: Record<
@@ -63,7 +66,9 @@ const MAKES_TOKENS: ReadonlySet<Operation> = new Set(['create', 'rotate']);
 export async function runOperation(options: Options, environment: RunEnvironment): Promise<OperationResult> {
   const inventory =
     options.fleet?.inventory !== undefined ? await loadInventory(options, environment) : undefined;
-  const clock = new GitlabAlignedClock(environment.clock ?? systemClock);
+  const clock = new GitlabAlignedClock(environment.clock ?? systemClock, (message) =>
+    environment.log.debug(message),
+  );
   const wait = environment.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const nowMs = environment.nowMs ?? (() => Date.now());
   const throttle = createRateLimitThrottle({
@@ -126,6 +131,8 @@ export async function runOperation(options: Options, environment: RunEnvironment
     destinations,
     fallbacks,
     wait,
+    nowMs,
+    ...(environment.changes ? { changes: environment.changes } : {}),
   });
 }
 

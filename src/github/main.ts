@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { SecretRegistry } from '../core/redact.js';
+import type { ProcessChangeGuard } from '../process/change-guard.js';
 import { guardProcessOutput } from '../process/guard-output.js';
 import { runAction } from './run-action.js';
 
@@ -13,8 +14,9 @@ import { runAction } from './run-action.js';
  * sets `process.exitCode` (see ExitCode) instead of throwing. From its first line on, everything written to stdout
  * and stderr is redacted of the run's secrets.
  * @param secrets the run's secret registry; the runner entry shares it with its crash guard.
+ * @param changes the runner entry's guard against a cancellation cutting a rotation short (it owns the process).
  */
-export async function run(secrets = new SecretRegistry()): Promise<void> {
+export async function run(secrets = new SecretRegistry(), changes?: ProcessChangeGuard): Promise<void> {
   guardProcessOutput(secrets);
-  await runAction(core, secrets);
+  await runAction(core, secrets, process.env, changes);
 }

@@ -2,9 +2,10 @@
  * The GitHub Action: inputs in, the core called once, outputs, job summary and failure out. `core` is injected so
  * that the entry file stays one line and the flow reads top to bottom.
  */
-import { ExitCode, PatError } from '../core/errors.js';
+import { ExitCode, PatError, UnchangedFailure } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { toOutputs, type OperationResult } from '../core/operations/result.js';
+import { tokenShapedParts } from '../core/options/option-kit.js';
 import { parseOptions, secretValues } from '../core/options/parse-options.js';
 import { utcDate } from '../core/time/expiry.js';
 import { actionOptions } from './action-options.js';
@@ -24,17 +25,26 @@ import {
 import { renderJobSummary, renderReportSummary } from './job-summary.js';
 import { githubSecretsList } from './github-secret-inventory.js';
 import { summarizeReport } from '../core/report/report-summary.js';
+import type { ProcessChangeGuard } from '../process/change-guard.js';
 
+/**
+ * @param changes the runner entry's guard against a cancellation (SIGINT, then SIGTERM) that would cut a rotation
+ *   short (src/process/change-guard.ts); absent where the process is not ours (local-action).
+ */
 export async function runAction(
   core: ActionsCore,
   secrets = new SecretRegistry(),
   env: NodeJS.ProcessEnv = process.env,
+  changes?: ProcessChangeGuard,
 ): Promise<void> {
   const log = createActionLogger(core, secrets);
+  changes?.attach({ log: (line) => log.warn(line), report: (error) => reportFailure(core, log, error) });
   try {
     const raw = readActionInputs(core);
-    for (const secret of secretValues(raw, ACTION_OPTION_SETS)) {
-      log.protectSecret(secret);
+    // Before anything is parsed: a secret in the wrong input must be masked from the very first message.
+    for (const secret of secretValues(raw, ACTION_OPTION_SETS)) log.protectSecret(secret);
+    for (const value of Object.values(raw)) {
+      for (const part of tokenShapedParts(value ?? '')) log.protectSecret(part);
     }
     const {
       options,
@@ -55,7 +65,8 @@ export async function runAction(
     const result = await runOperation(options, {
       log,
       // The masked output first: if a later destination fails, the token is at least there.
-      outputs: [maskedTokenOutput(core), ...(githubSecret ? [githubSecret] : [])],
+      outputs: [maskedTokenOutput(core, env), ...(githubSecret ? [githubSecret] : [])],
+      ...(changes ? { changes } : {}),
       inventoryLists: [
         githubSecretsList(raw['github-token']?.trim() || undefined, {
           apiUrl: githubApiUrl(env),
@@ -85,26 +96,45 @@ export async function runAction(
       process.exitCode = result.exitCode;
     }
   } catch (error) {
-    // A token that changed although the run failed: later steps (if: failure()) need to know which.
-    const changed = error instanceof PatError ? error.changedToken : undefined;
-    if (changed) {
-      core.setOutput('token-id', String(changed.id));
-      core.setOutput('token-name', changed.name);
-      core.setOutput('expires-at', changed.expiresAt ?? '');
-    }
-    core.setFailed(failureText(error, log));
-    process.exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
+    reportFailure(core, log, error);
   }
 }
 
 /** Characters of the `report` output at most: GitHub allows 1 MB of outputs per job. */
 const MAX_REPORT_OUTPUT = 900_000;
 
-function maskedTokenOutput(core: ActionsCore): Destination {
+function reportFailure(core: ActionsCore, log: Logger, error: unknown): void {
+  // A token that changed although the run failed: later steps (if: failure()) need to know which.
+  const changed = error instanceof PatError ? error.changedToken : undefined;
+  if (changed) {
+    core.setOutput('token-id', String(changed.id));
+    core.setOutput('token-name', changed.name);
+    core.setOutput('expires-at', changed.expiresAt ?? '');
+  }
+  core.setFailed(failureText(error, log));
+  process.exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
+}
+
+/**
+ * The step output `token`. A runner passes outputs through the file GITHUB_OUTPUT names; without it @actions/core
+ * falls back to the `::set-output` command on stdout, where the value (a registered secret) is redacted to `***`:
+ * the output would hold `***` while the run said the token is there. So a runner without that file fails the check
+ * before anything changes. (Outside a runner, GITHUB_ACTIONS is unset: @github/local-action's own core keeps
+ * outputs itself.)
+ */
+function maskedTokenOutput(core: ActionsCore, env: NodeJS.ProcessEnv): Destination {
+  const description = 'the masked step output "token"';
   return {
-    description: 'the masked step output "token"',
+    description,
     durable: false,
-    preflight: () => Promise.resolve(),
+    preflight: () =>
+      env.GITHUB_ACTIONS === 'true' && !env.GITHUB_OUTPUT
+        ? Promise.reject(
+            new UnchangedFailure(
+              `${description} cannot be set: this runner gives the step no GITHUB_OUTPUT file (runners before 2.297.0, or a step that cleared the environment), and the old ::set-output command would carry "***" instead of the token. Nothing was changed. Update the runner, or keep GITHUB_OUTPUT in the step's environment.`,
+            ),
+          )
+        : Promise.resolve(),
     write: (token) => {
       core.setOutput('token', token.token);
       return Promise.resolve();

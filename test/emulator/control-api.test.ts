@@ -184,7 +184,7 @@ describe('the control API for every token kind', () => {
     await using emu = await startEmulator();
 
     expect(() => emu.faults.inject({ path: '/api/v4/user' })).toThrow(
-      /needs respond, afterCommit, delayMs or headers/,
+      /needs respond, respondWith, afterCommit, delayMs or headers/,
     );
   });
 });

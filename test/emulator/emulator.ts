@@ -120,8 +120,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Gitl
     if (res.destroyed) return;
     const extraHeaders = fault?.headers;
 
-    if (fault?.respond) {
-      entry.status = send(res, answerDate(), fault.respond, extraHeaders);
+    const answer = fault?.respondWith
+      ? fault.respondWith({ method, url: req.url ?? '/', body: raw })
+      : fault?.respond;
+    if (answer) {
+      entry.status = send(res, answerDate(), answer, extraHeaders);
       return;
     }
 

@@ -13,6 +13,14 @@ export interface FaultAnswer {
   body?: unknown;
 }
 
+/** The request a `respondWith` function sees: as it arrived, its body as sent (still encoded). */
+export interface FaultRequest {
+  readonly method: string;
+  /** With the query string, as sent. */
+  readonly url: string;
+  readonly body: string;
+}
+
 export interface FaultSpec {
   /** Default: any method. */
   method?: string;
@@ -24,6 +32,11 @@ export interface FaultSpec {
   times?: number;
   /** Answer this without processing the request: nothing changes. */
   respond?: FaultAnswer;
+  /**
+   * Like `respond`, built from the request as it arrived: a WAF or proxy page that quotes what was sent (the body
+   * of a variable write is a token). GitLab emulator only.
+   */
+  respondWith?: (request: FaultRequest) => FaultAnswer;
   /**
    * Process the request normally (its changes stay), then answer this instead, drop the socket, never answer,
    * or send the real answer's status and headers and only half of its body before dropping the socket.
@@ -103,10 +116,12 @@ export class FaultInjector {
     const times = spec.times ?? 1;
     if (!Number.isInteger(times) || times < 1)
       throw new Error('A fault applies to at least one request (times >= 1)');
-    if (spec.respond && spec.afterCommit)
+    const responds = spec.respond !== undefined || spec.respondWith !== undefined;
+    if (responds && spec.afterCommit)
       throw new Error('A fault either responds or acts after commit, not both');
-    if (!spec.respond && !spec.afterCommit && spec.delayMs === undefined && !spec.headers) {
-      throw new Error('A fault needs respond, afterCommit, delayMs or headers');
+    if (spec.respond && spec.respondWith) throw new Error('A fault has respond or respondWith, not both');
+    if (!responds && !spec.afterCommit && spec.delayMs === undefined && !spec.headers) {
+      throw new Error('A fault needs respond, respondWith, afterCommit, delayMs or headers');
     }
     this.armed.push({ spec, remaining: times });
   }

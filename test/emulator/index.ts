@@ -21,7 +21,13 @@ export {
   type Visibility,
 } from './namespaces.js';
 export type { ClockAdvance, EmulatedClock } from './clock.js';
-export { htmlErrorPage, redirectAnswer, type FaultAnswer, type FaultSpec } from './faults.js';
+export {
+  htmlErrorPage,
+  redirectAnswer,
+  type FaultAnswer,
+  type FaultRequest,
+  type FaultSpec,
+} from './faults.js';
 export type { RecordedRequest } from './request-log.js';
 export type {
   AddUserSpec,

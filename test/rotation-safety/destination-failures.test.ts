@@ -27,7 +27,8 @@ describe('destinations', () => {
     expect(puts.map((request) => request.status)).toEqual([500, 500, 200]);
     const fresh = f.gitlab.tokenByValue(f.variable()?.value ?? '');
     expect(puts.every((request) => request.authTokenId === fresh?.id)).toBe(true);
-    expect(run.sleeps).toHaveLength(2);
+    // Two retries, then the wait before the verification (see SETTLE_BEFORE_VERIFYING).
+    expect(run.sleeps).toHaveLength(3);
   });
 
   it('5. a variable PUT answering 403 after the rotation: the fallback variable holds the token, exit 3 names it', async () => {

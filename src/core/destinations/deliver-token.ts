@@ -20,10 +20,19 @@ export interface Delivery {
   readonly failed: readonly { readonly destination: Destination; readonly why: string }[];
 }
 
+/**
+ * Where a delivery has got to while it runs, for a run that must stop halfway (see ChangeGuard): `stored` grows as
+ * each write succeeds.
+ */
+export interface DeliveryProgress {
+  readonly stored: Destination[];
+}
+
 export async function writeDestinations(
   context: OperationContext,
   token: NewAccessToken,
   destinations: readonly Destination[],
+  progress: DeliveryProgress = { stored: [] },
 ): Promise<Delivery> {
   const stored: Destination[] = [];
   const failed: { destination: Destination; why: string }[] = [];
@@ -31,6 +40,7 @@ export async function writeDestinations(
     try {
       await destination.write(token);
       stored.push(destination);
+      progress.stored.push(destination);
       context.log.info(`Stored the new token in ${destination.description}.`);
     } catch (error) {
       const why =
@@ -59,13 +69,17 @@ export function descriptions(destinations: readonly Destination[]): string[] {
  * Writes every destination; when one fails, writes the fallbacks, then fails loudly saying where the token is
  * (exit 3), or that it is nowhere (exit 4). Returns where it was stored when everything worked.
  */
-export async function deliverToken(context: OperationContext, token: NewAccessToken): Promise<string[]> {
-  const delivery = await writeDestinations(context, token, context.destinations);
+export async function deliverToken(
+  context: OperationContext,
+  token: NewAccessToken,
+  progress?: DeliveryProgress,
+): Promise<string[]> {
+  const delivery = await writeDestinations(context, token, context.destinations, progress);
   if (delivery.failed.length === 0) return descriptions(delivery.stored);
 
   const rescue = delivery.stored.some((destination) => destination.durable)
     ? { stored: [], failed: [] }
-    : await writeDestinations(context, token, context.fallbacks);
+    : await writeDestinations(context, token, context.fallbacks, progress);
   const safe = [...delivery.stored, ...rescue.stored];
   const failures = delivery.failed.map(({ destination, why }) => `${destination.description}: ${why}`);
   const label = describeToken(token);
@@ -90,6 +104,51 @@ export async function deliverToken(context: OperationContext, token: NewAccessTo
     [
       'Fix what the message above names, so that the next value can be stored.',
       `Then have an administrator rotate token ${token.id} (operation rotate, token-id ${token.id}), or revoke it and create a new one.`,
+    ],
+    changedToken(token, []),
+  );
+}
+
+/**
+ * What a run that has to stop (cancelled, crashed) while delivering a new token leaves behind: where the value is
+ * so far (exit 3), or that it is nowhere (exit 4), with what to do. For ChangeGuard's `ifStopped`.
+ */
+export function stoppedWhileDelivering(
+  context: OperationContext,
+  token: NewAccessToken,
+  stored: readonly Destination[],
+  /** strategy overlap: the old token is revoked only after everything, so it still works. */
+  oldTokenStillWorks = false,
+): PatError {
+  const label = describeToken(token);
+  const storedIn = descriptions([...new Set(stored)]);
+  const missing = context.destinations.filter((destination) => !stored.includes(destination));
+  if (storedIn.length > 0 && missing.length === 0) {
+    return new DestinationFailure(
+      `The run stopped after the new ${label} (expires ${token.expiresAt ?? 'never'}) was stored in ${storedIn.join(' and ')}, before GitLab was asked whether it accepts it.`,
+      [
+        `Check that the token in ${storedIn.join(' and ')} works (for example operation get with it as gitlab-token); nothing else is left to do.`,
+      ],
+      changedToken(token, storedIn),
+    );
+  }
+  if (storedIn.length > 0) {
+    return new DestinationFailure(
+      `The run stopped while storing the new ${label} (expires ${token.expiresAt ?? 'never'}): it is stored in ${storedIn.join(' and ')}, but not in ${descriptions(missing).join(' and ')}.`,
+      [
+        `Copy the token from ${storedIn.join(' and ')} to ${descriptions(missing).join(' and ')}.`,
+        ...(context.options.operation === 'rotate' && !oldTokenStillWorks
+          ? ['Until then, those destinations hold the old token, which no longer works.']
+          : []),
+      ],
+      changedToken(token, storedIn),
+    );
+  }
+  return new OutcomeUnknown(
+    `The run stopped after GitLab made the new ${label} and before it was stored anywhere: its value is lost.`,
+    [
+      `Have a credential that may manage it rotate token ${token.id} (operation rotate, token-id ${token.id}) and store the value, or revoke it and create a new one.`,
+      'Do not rerun with the old token: GitLab treats a rotated-away token sent to rotate as stolen and revokes the new token too.',
     ],
     changedToken(token, []),
   );

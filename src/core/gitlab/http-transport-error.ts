@@ -94,10 +94,11 @@ export function tlsProblemOf(code: string): TlsProblem | undefined {
 
 /**
  * A URL as it may be shown: scheme, host, port and path. The user name, password, query and fragment are dropped
- * (a redirect's Location or a proxy URL may carry credentials there). Capped, so that a hostile server cannot fill
- * a log line.
+ * (a redirect's Location or a proxy URL may carry credentials there). Capped at `maxLength`, so that a hostile
+ * server cannot fill a log line; a URL that may hold a secret in its path (a Location a server chose) is left whole
+ * here and shortened only after redaction, since a secret cut in two is no longer recognisable.
  */
-export function showableUrl(url: URL, withPath = true): string {
+export function showableUrl(url: URL, withPath = true, maxLength = 200): string {
   const shown = `${url.protocol}//${url.host}${withPath ? url.pathname : ''}`;
-  return shown.length > 200 ? `${shown.slice(0, 200)}...` : shown;
+  return shown.length > maxLength ? `${shown.slice(0, maxLength)}...` : shown;
 }

@@ -279,11 +279,14 @@ function flattenHeaders(res: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-/** A Location header as it may be shown: resolved against the request, origin and path only. */
+/**
+ * A Location header as it may be shown: resolved against the request, origin and path only, not shortened (the
+ * request layer redacts it first).
+ */
 function describeLocation(location: string | undefined, base: URL): string | undefined {
   if (location === undefined || location.trim() === '') return undefined;
   try {
-    return showableUrl(new URL(location, base));
+    return showableUrl(new URL(location, base), true, Number.POSITIVE_INFINITY);
   } catch {
     return undefined;
   }

@@ -6,6 +6,7 @@
  * for variable writes, the new token).
  */
 import type { Logger } from '../logger.js';
+import { excerpt } from '../redact.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../retry-policy.js';
 import { createHttpTransport, type HttpResponse, type HttpTransport } from './http-transport.js';
 import { HttpTransportError, showableUrl, type TlsProblem } from './http-transport-error.js';
@@ -39,6 +40,12 @@ export class GitlabHttpError extends Error {
     readonly retryAfterSeconds: number | undefined,
     /** Set when retries stopped because the budget ran out rather than because the error is final. */
     readonly retriesExhausted: string | undefined,
+    /**
+     * The answer is GitLab's own: a JSON object with `message` or `error`, as GitLab's API writes every refusal
+     * (lib/api/helpers.rb, render_api_error!). A page from a proxy or WAF in front of GitLab (HTML, plain text, JSON
+     * of another shape) is not, whatever its status: the request may have reached GitLab and changed something.
+     */
+    readonly answeredByGitlab = false,
   ) {
     super(`${method} ${endpoint} answered ${status}${gitlabText(answer) ? `: ${gitlabText(answer)}` : ''}`);
   }
@@ -186,7 +193,7 @@ export function createRequestHandler(env: RequestEnvironment) {
         // a lost connection (and never carries the body's text).
         if (response.status >= 200 && response.status < 300) parsed = parseResponse(response);
       } catch (error) {
-        const failure = toGitlabError(method, url, shownEndpoint, error);
+        const failure = toGitlabError(method, url, shownEndpoint, error, env.log);
         env.log.debug(
           `${method} ${shownEndpoint}${url.search} -> ${failure instanceof GitlabRedirectError ? failure.status : 'no answer'} (${failure instanceof GitlabRedirectError ? 'redirect, not followed' : failure.reason})`,
         );
@@ -220,7 +227,7 @@ export function createRequestHandler(env: RequestEnvironment) {
       );
       if (parsed) return parsed;
 
-      const answer = readAnswer(response);
+      const { answer, answeredByGitlab } = readAnswer(response, env.log);
       const retryAfterSeconds = parseRetryAfter(response.headers['retry-after'], serverDate);
       if (retryable && RETRYABLE_STATUSES.has(response.status)) {
         const decision = decideRetry(
@@ -241,9 +248,18 @@ export function createRequestHandler(env: RequestEnvironment) {
           answer,
           retryAfterSeconds,
           decision.giveUp,
+          answeredByGitlab,
         );
       }
-      throw new GitlabHttpError(method, shownEndpoint, response.status, answer, retryAfterSeconds, undefined);
+      throw new GitlabHttpError(
+        method,
+        shownEndpoint,
+        response.status,
+        answer,
+        retryAfterSeconds,
+        undefined,
+        answeredByGitlab,
+      );
     }
   };
 }
@@ -259,10 +275,16 @@ function toGitlabError(
   url: URL,
   endpoint: string,
   error: unknown,
+  log: Pick<Logger, 'redact'>,
 ): GitlabNetworkError | GitlabRedirectError {
   if (error instanceof HttpTransportError) {
     if (error.reason === 'redirect') {
-      return new GitlabRedirectError(method, endpoint, error.status ?? 0, showableUrl(url), error.location);
+      // The Location is the server's choice and may carry a secret in its path: redacted, then shortened.
+      const location =
+        error.location === undefined
+          ? undefined
+          : excerpt(log.redact(error.location), LOCATION_EXCERPT_LENGTH);
+      return new GitlabRedirectError(method, endpoint, error.status ?? 0, showableUrl(url), location);
     }
     const { tlsProblem, proxy, proxyStatus } = error;
     return new GitlabNetworkError(method, endpoint, error.reason, error.detail, {
@@ -286,19 +308,37 @@ function toGitlabError(
   );
 }
 
+const LOCATION_EXCERPT_LENGTH = 200;
+
 /** A 2xx whose body is not JSON: a page from something in front of GitLab, or an answer cut short. */
 class UnreadableAnswer extends Error {}
 
-function readAnswer(response: HttpResponse): GitlabAnswer {
+/** Characters of a page that is not GitLab's answer kept for the message: enough for a proxy's error line. */
+const PAGE_EXCERPT_LENGTH = 300;
+
+/**
+ * What an error answer said. A page that is not JSON may echo what was sent (a WAF quoting the request body, which
+ * for a variable write is the new token): it is redacted before it is shortened, since a secret cut in two is no
+ * longer recognisable.
+ */
+function readAnswer(
+  response: HttpResponse,
+  log: Pick<Logger, 'redact'>,
+): { answer: GitlabAnswer; answeredByGitlab: boolean } {
   const text = response.body;
+  const page = (): GitlabAnswer =>
+    text.trim() === '' ? {} : { message: excerpt(log.redact(text.trim()), PAGE_EXCERPT_LENGTH) };
   if (!(response.headers['content-type'] ?? '').includes('json')) {
-    return text.trim() === '' ? {} : { message: text.trim().slice(0, 300) };
+    return { answer: page(), answeredByGitlab: false };
   }
+  let json: unknown;
   try {
-    return answerFromJson(JSON.parse(text));
+    json = JSON.parse(text);
   } catch {
-    return { message: text.trim().slice(0, 300) };
+    return { answer: page(), answeredByGitlab: false };
   }
+  const answer = answerFromJson(json);
+  return { answer, answeredByGitlab: answer.message !== undefined || answer.error !== undefined };
 }
 
 function answerFromJson(json: unknown): GitlabAnswer {

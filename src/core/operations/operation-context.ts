@@ -1,6 +1,7 @@
 /**
  * Everything an operation may touch, passed in one object: side effects only through these.
  */
+import type { ChangeGuard } from '../change-guard.js';
 import type { Destination } from '../destinations/destination.js';
 import { PatError, UnchangedFailure } from '../errors.js';
 import { credentialProblem, describeGitlabError, type AdviceKey } from '../gitlab/describe-error.js';
@@ -31,6 +32,10 @@ export interface OperationContext {
    * or a token another entry already handles). Throws to stop the operation; nothing has changed yet.
    */
   readonly beforeChange?: (resolved: ResolvedToken) => void;
+  /** Marks the stretch from a token's replacement until its value is stored (see ChangeGuard). Default: none. */
+  readonly changes?: ChangeGuard;
+  /** Milliseconds, for durations (how long a rotate took); moves with `wait` in tests that fake time. */
+  readonly nowMs?: () => number;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 // zod/mini, imported by name: the same parser, and only what the schemas use ends up in the bundle.
 import { NEVER, globalRegistry, object, optional, pipe, string, transform } from 'zod/mini';
+import { tokenShapedParts } from '../redact.js';
 import { isCalendarDate, parseDuration, type Duration } from '../time/expiry.js';
 
 export const OPERATIONS = ['create', 'list', 'get', 'revoke', 'rotate', 'sync', 'audit'] as const;
@@ -46,23 +47,34 @@ export const bad = (expected: string, problem?: string): Parsed<never> =>
  * front of them): never echoed, whatever option it was given to. A secret pasted into the wrong option is the
  * commonest way a token reaches a log.
  */
-const TOKEN_SHAPED = /gl[a-z]{1,6}-[A-Za-z0-9_.-]{8,}/g;
 export function looksLikeToken(text: string): boolean {
   return tokenShapedParts(text).length > 0;
 }
 
 /** The parts of a text shaped like a GitLab token, for registering them as secrets before anything is parsed. */
-export function tokenShapedParts(text: string): string[] {
-  return [...text.matchAll(TOKEN_SHAPED)].map((match) => match[0]);
-}
+export { tokenShapedParts };
 
-/** How a given value is shown in a message: quoted and shortened, or not at all when it may be a secret. */
+/** Values longer than this are described, not quoted. */
+const MAX_SHOWN_LENGTH = 80;
+
+/**
+ * How a given value is shown in a message: quoted whole, or not at all when it may be a secret or is too long to
+ * quote. A value is never shown in part: redaction (which runs on every line written) recognises a secret only
+ * whole, so the first half of a secret cut off here would be printed. Short values are quoted whole, and any secret
+ * in them is then redacted; a long one is described by its length.
+ */
 export function describeGiven(text: string, problem?: string): string {
   if (looksLikeToken(text)) {
     return `the value given looks like a GitLab token (not shown)${problem ? `; ${problem}` : ''}`;
   }
-  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return `got ${JSON.stringify(shown)}${problem ? ` (${problem})` : ''}`;
+  return `got ${quoteGiven(text)}${problem ? ` (${problem})` : ''}`;
+}
+
+/** A given value, quoted whole when it is short enough, else its length (see describeGiven). */
+export function quoteGiven(text: string, maxLength = MAX_SHOWN_LENGTH): string {
+  return text.length > maxLength
+    ? `a value of ${text.length} characters (too long to show)`
+    : JSON.stringify(text);
 }
 
 /** One option: its metadata (registered for the docs) and its parse. */

@@ -3,7 +3,14 @@
  * Until the very end the old token keeps working, so a failed write can be undone by revoking the new token. A
  * project or group token made this way comes with a new bot user (the caller is warned when the options are read).
  */
-import { changedToken, descriptions, writeDestinations } from '../destinations/deliver-token.js';
+import { UNGUARDED } from '../change-guard.js';
+import {
+  changedToken,
+  descriptions,
+  stoppedWhileDelivering,
+  writeDestinations,
+  type DeliveryProgress,
+} from '../destinations/deliver-token.js';
 import { DestinationFailure, OutcomeUnknown, UnchangedFailure } from '../errors.js';
 import { describeGitlabError } from '../gitlab/describe-error.js';
 import { postOutcome } from '../gitlab/post-outcome.js';
@@ -25,9 +32,63 @@ export async function rotateWithOverlap(
   // A personal successor is created for the token's own user (the administrators' endpoint).
   const owner: ResolvedOwner =
     plan.owner.kind === 'personal' ? { ...plan.owner, userId: target.userId } : plan.owner;
-  let created: NewAccessToken;
+  // From the create request until the successor is stored (or revoked again) nothing local may stop the run.
+  let successor: NewAccessToken | undefined;
+  const progress: DeliveryProgress = { stored: [] };
+  const { created, delivery } = await (context.changes ?? UNGUARDED).protect(
+    async () => {
+      const created = await createSuccessor(context, plan, owner);
+      successor = created;
+      log.protectSecret(created.token);
+      // The headline says it all once the token is stored; this line is for the request trail.
+      log.debug(
+        `Created the successor of ${plan.label}: token ${created.id}, expires ${created.expiresAt ?? 'never'}.`,
+      );
+      const delivery = await writeDestinations(context, created, context.destinations, progress);
+      if (delivery.failed.length > 0) await undoOrReport(context, plan, owner, created, delivery);
+      return { created, delivery };
+    },
+    () =>
+      successor
+        ? progress.stored.length > 0
+          ? stoppedWhileDelivering(context, successor, progress.stored, true)
+          : new OutcomeUnknown(
+              `The run stopped after creating the successor of ${plan.label} (token ${successor.id}) and before storing it: the old token still works where it was, and the successor's value is lost.`,
+              [`Revoke token ${successor.id} (operation revoke, token-id ${successor.id}) and run again.`],
+            )
+        : new OutcomeUnknown(
+            `The run stopped while GitLab was creating the successor of ${plan.label}: a new token may have been created; the old one still works.`,
+            [
+              `List the tokens named "${target.name}" of ${plan.owner.label} and revoke any newer than ${target.id} (its value was never received).`,
+            ],
+          ),
+  );
+  const storedIn = descriptions(delivery.stored);
+  await verifyNewToken(context, created, api.withCredential(created.token), storedIn);
+
+  // Only now may the old token go. If it was the credential, revoke it as the new one.
+  if (plan.selfRotation) api.credential.replace(created.token);
   try {
-    created = await kind.create(api.client, owner, {
+    await kind.revoke(api.client, owner, target.id);
+    log.info(`Revoked the old ${plan.label}.`);
+  } catch (error) {
+    log.warn(
+      `The new token is stored and works, but revoking the old ${plan.label} failed: ${describeGitlabError(error, { doing: 'Revoking the old token', instanceUrl: api.instanceUrl })} Revoke it by hand (operation revoke, token-id ${target.id}); it also stops at its expiry date.`,
+    );
+  }
+  return { token: created, storedIn };
+}
+
+async function createSuccessor(
+  context: OperationContext,
+  plan: RotationPlan,
+  owner: ResolvedOwner,
+): Promise<NewAccessToken> {
+  const { api } = context;
+  const { target } = plan;
+  const kind = tokenKindOf(plan.owner);
+  try {
+    return await kind.create(api.client, owner, {
       name: target.name,
       scopes: target.scopes,
       description: target.description ?? undefined,
@@ -64,28 +125,6 @@ export async function rotateWithOverlap(
     }
     throw new UnchangedFailure(`${description} Nothing changed; the old token still works.`);
   }
-  log.protectSecret(created.token);
-  // The headline says it all once the token is stored; this line is for the request trail.
-  log.debug(
-    `Created the successor of ${plan.label}: token ${created.id}, expires ${created.expiresAt ?? 'never'}.`,
-  );
-
-  const delivery = await writeDestinations(context, created, context.destinations);
-  if (delivery.failed.length > 0) await undoOrReport(context, plan, owner, created, delivery);
-  const storedIn = descriptions(delivery.stored);
-  await verifyNewToken(context, created, api.withCredential(created.token), storedIn);
-
-  // Only now may the old token go. If it was the credential, revoke it as the new one.
-  if (plan.selfRotation) api.credential.replace(created.token);
-  try {
-    await kind.revoke(api.client, owner, target.id);
-    log.info(`Revoked the old ${plan.label}.`);
-  } catch (error) {
-    log.warn(
-      `The new token is stored and works, but revoking the old ${plan.label} failed: ${describeGitlabError(error, { doing: 'Revoking the old token', instanceUrl: api.instanceUrl })} Revoke it by hand (operation revoke, token-id ${target.id}); it also stops at its expiry date.`,
-    );
-  }
-  return { token: created, storedIn };
 }
 
 /**
