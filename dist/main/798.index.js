@@ -2090,7 +2090,7 @@ module.exports = {
 
 
 var getSideChannel = __webpack_require__(1319);
-var utils = __webpack_require__(3747);
+var utils = __webpack_require__(6128);
 
 var has = Object.prototype.hasOwnProperty;
 var isArray = Array.isArray;
@@ -2619,7 +2619,7 @@ module.exports = function (str, opts) {
 
 
 var getSideChannel = __webpack_require__(1319);
-var utils = __webpack_require__(3747);
+var utils = __webpack_require__(6128);
 var formats = __webpack_require__(3542);
 var has = Object.prototype.hasOwnProperty;
 
@@ -3000,7 +3000,7 @@ module.exports = function (object, opts) {
 
 /***/ }),
 
-/***/ 3747:
+/***/ 6128:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 

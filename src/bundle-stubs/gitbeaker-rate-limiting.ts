@@ -3,8 +3,7 @@
  * gitbeaker's client-side rate limiting. gitlab-pat passes `rateLimits: {}` and its own request handler (see
  * src/core/gitlab-request.ts), so neither is ever called; see actions-http-client.ts for why stubs exist.
  * Measured on dist/main: without this stub the entry grows by 112 kB (and 3 chunks), and a cold `get self` takes
- * about 5 ms more CPU and 4 MB more memory (medians of 61 interleaved runs). @actions/exec, which @actions/core
- * loads for platform details, had a stub too; it saved 15 kB and no measurable time, so it is bundled as it is.
+ * about 5 ms more CPU and 4 MB more memory (medians of 61 interleaved runs).
  */
 function notBundled(): never {
   throw new Error("gitlab-pat does not bundle gitbeaker's client-side rate limiter.");
