@@ -1,17 +1,15 @@
 /**
- * The only gitbeaker import: its resources for users and CI/CD variables, wired to the run's own request handler
+ * The only gitbeaker import: its resource for users, wired to the run's own request handler
  * (no retried POSTs, no error objects carrying headers) and credential. Loaded on first use, a chunk of its own in
  * dist/: evaluating gitbeaker's ~200 resource classes costs about 30 ms, which runs that only read their own token
  * (`get`, a rotation that is not due) never pay.
  */
-import type { GroupVariables, ProjectVariables, Users } from '@gitbeaker/rest';
+import type { Users } from '@gitbeaker/rest';
 import type { RunCredential } from './gitlab-client.js';
 import type { RequestHandler } from './request.js';
 
 export interface GitbeakerResources {
   readonly users: InstanceType<typeof Users>;
-  readonly projectVariables: InstanceType<typeof ProjectVariables>;
-  readonly groupVariables: InstanceType<typeof GroupVariables>;
 }
 
 export interface GitbeakerConfig {
@@ -27,7 +25,7 @@ export function gitbeakerResources(config: GitbeakerConfig): () => Promise<Gitbe
 }
 
 async function load(config: GitbeakerConfig): Promise<GitbeakerResources> {
-  const [{ createRequesterFn }, { GroupVariables, ProjectVariables, Users }] = await Promise.all([
+  const [{ createRequesterFn }, { Users }] = await Promise.all([
     import('@gitbeaker/requester-utils'),
     import('@gitbeaker/rest'),
   ]);
@@ -43,9 +41,5 @@ async function load(config: GitbeakerConfig): Promise<GitbeakerResources> {
     queryTimeout: null,
     rateLimits: {},
   };
-  return {
-    users: new Users(options),
-    projectVariables: new ProjectVariables(options),
-    groupVariables: new GroupVariables(options),
-  };
+  return { users: new Users(options) };
 }
