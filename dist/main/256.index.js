@@ -2,7 +2,7 @@ export const id = 256;
 export const ids = [256];
 export const modules = {
 
-/***/ 6256:
+/***/ 256:
 /***/ ((module) => {
 
 module.exports = eval("require")("kerberos");

@@ -4,10 +4,10 @@
  * credential held per run. The credential is read on every request, so after a self-rotation the very next request
  * already carries the new token, and no other run's client is touched.
  *
- * Token endpoints go through this client rather than gitbeaker's resources: one interface serves four token kinds
+ * Every request goes through this client rather than gitbeaker's resources: one interface serves four token kinds
  * where gitbeaker covers two and a half (it lacks service-account token list and revoke), its own requester retries
- * POSTs (a retried rotate revokes the new token), and its listing is sequential and capped by `maxPages`. gitbeaker's
- * resources serve the lookups around them (gitbeaker-resources.ts), loaded when first needed.
+ * POSTs (a retried rotate revokes the new token), its listing is sequential and capped by `maxPages`, and loading it
+ * cost a cold start about 25 ms for a single user lookup (gitlab-api.ts).
  */
 import pLimit from 'p-limit';
 import { GitlabHttpError, type GitbeakerResponse, type RequestHandler } from './request.js';
@@ -44,8 +44,8 @@ export class RunCredential {
 /**
  * The run's request handler as seen by one credential: every success marks the credential accepted, and every HTTP
  * error says whether it had been accepted before (GitlabHttpError.credentialAccepted), so that describe-error.ts
- * can tell "GitLab does not know this token" from "this token may not do that". Token endpoints (this client) and
- * gitbeaker's resources share it, so a user lookup counts as much as a token read.
+ * can tell "GitLab does not know this token" from "this token may not do that". Every request of the client goes
+ * through it, so a user lookup counts as much as a token read.
  */
 export function credentialAwareHandler(handler: RequestHandler, credential: RunCredential): RequestHandler {
   return async (endpoint, options) => {
@@ -128,8 +128,8 @@ export interface GitlabClientConfig {
   readonly instanceUrl: string;
   readonly credential: RunCredential;
   /**
-   * The run's one request handler (createRequestHandler), shared with gitbeaker's resources; the client wraps it
-   * with credentialAwareHandler for its own credential.
+   * The run's one request handler (createRequestHandler), shared by every client of the run (withCredential); the
+   * client wraps it with credentialAwareHandler for its own credential.
    */
   readonly handler: RequestHandler;
   /** Pages of one list read at once. */
