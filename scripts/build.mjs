@@ -50,6 +50,21 @@ if (only === undefined) {
   writeFileSync(join(out, 'index.js'), code);
   for (const [name, asset] of Object.entries(assets)) {
     mkdirSync(dirname(join(out, name)), { recursive: true });
-    writeFileSync(join(out, name), asset.source);
+    writeFileSync(join(out, name), name.endsWith('.js') ? await minifyChunk(asset.source) : asset.source);
   }
+}
+
+/**
+ * ncc minifies the entry it returns, not the chunks it splits off (dynamic imports: the post step's body, the proxy
+ * agents), which it emits with every comment. A run that loads one reads and parses it, so it is minified here too:
+ * whitespace, comments and syntax only; names stay, as in the entries (error names appear in messages).
+ */
+async function minifyChunk(source) {
+  const { transform } = await import('esbuild');
+  const { code } = await transform(String(source), {
+    minifyWhitespace: true,
+    minifySyntax: true,
+    target: 'es2022',
+  });
+  return code;
 }

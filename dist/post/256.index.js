@@ -1,13 +1,1 @@
-export const id = 256;
-export const ids = [256];
-export const modules = {
-
-/***/ 256:
-/***/ ((module) => {
-
-module.exports = eval("require")("kerberos");
-
-
-/***/ })
-
-};
+export const id=256,ids=[256],modules={256:(module=>{module.exports=eval("require")("kerberos")})};
