@@ -132,11 +132,19 @@ export interface GitlabClientConfig {
    * client wraps it with credentialAwareHandler for its own credential.
    */
   readonly handler: RequestHandler;
-  /** Pages of one list read at once. */
+  /** Pages of one list read at once; default PAGE_CONCURRENCY. */
   readonly pageConcurrency?: number;
 }
 
 const PER_PAGE = 100;
+
+/**
+ * Pages of one list in flight at once, by default. With 50 ms between us and GitLab a 10,000-token list takes 0.29x
+ * the time of reading its pages one after another at 8, 0.42x at 4 (npm run bench, list-paging). It stays well
+ * inside GitLab.com's 2,000 requests a minute for any one list; a page answered 429 keeps its place (and so one of
+ * the 8) until its Retry-After has passed, so a rate-limited list slows down rather than piling on requests.
+ */
+export const PAGE_CONCURRENCY = 8;
 
 /** `a/b` -> `a%2Fb`: GitLab takes a full path wherever it takes a numeric `:id`. */
 export function pathSegment(ref: number | string): string {
@@ -146,7 +154,7 @@ export function pathSegment(ref: number | string): string {
 export function createGitlabClient(config: GitlabClientConfig): GitlabClient {
   const handle = credentialAwareHandler(config.handler, config.credential);
   const prefixUrl = `${config.instanceUrl}/api/v4/`;
-  const limit = pLimit(config.pageConcurrency ?? 4);
+  const limit = pLimit(config.pageConcurrency ?? PAGE_CONCURRENCY);
 
   const send = (
     method: string,
