@@ -1,1 +1,1 @@
-export const id=256,ids=[256],modules={256:(module=>{module.exports=eval("require")("kerberos")})};
+exports.id=256,exports.ids=[256],exports.modules={256:(module=>{module.exports=eval("require")("kerberos")})};
