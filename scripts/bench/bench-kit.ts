@@ -1,6 +1,7 @@
 /**
  * What every benchmark section shares: the section interface scripts/bench.ts runs, child processes started with a
- * clean environment and timed from the outside, paired and interleaved measurements, and the figures' formats.
+ * clean environment and timed from the outside, what a runner hands the Action (inputs, GITHUB_* files), paired and
+ * interleaved measurements, and the figures' formats.
  *
  * Why paired: this machine (and CI's) runs other work at the same time, so two medians taken minutes apart compare
  * two different machines. Each round here runs every contender once, back to back, in a rotating order, and the
@@ -9,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 /** What a section is given. */
 export interface BenchContext {
@@ -187,4 +189,31 @@ export function emptyFiles(paths: readonly string[]): () => void {
   return () => {
     for (const path of paths) writeFileSync(path, '');
   };
+}
+
+/** What a runner hands a step: INPUT_<NAME> for every input with a default in action.yml, then the given ones. */
+export function actionInputs(root: string, given: Record<string, string>): NodeJS.ProcessEnv {
+  const manifest = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, { default?: string }>;
+  };
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, input] of Object.entries(manifest.inputs)) {
+    if (input.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = String(input.default);
+  }
+  for (const [name, value] of Object.entries(given)) env[`INPUT_${name.toUpperCase()}`] = value;
+  return env;
+}
+
+/** The runner's files for one step, in the scratch directory, and a reset that empties them before each run. */
+export function runnerFiles(
+  context: BenchContext,
+  label: string,
+): { env: NodeJS.ProcessEnv; reset: () => void } {
+  const names = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_PATH'];
+  const env: NodeJS.ProcessEnv = { GITHUB_ACTIONS: 'true', RUNNER_TEMP: context.scratch };
+  for (const name of names) {
+    env[name] = join(context.scratch, `${label}-${name.toLowerCase()}`);
+    writeFileSync(env[name], '');
+  }
+  return { env, reset: emptyFiles(names.map((name) => env[name] ?? '')) };
 }

@@ -6,19 +6,17 @@
  * inputs with action.yml's defaults, GITHUB_OUTPUT, GITHUB_STATE, GITHUB_STEP_SUMMARY ...), so it writes its outputs
  * and job summary as it would on GitHub.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import {
+  actionInputs,
   budget,
   cleanEnv,
-  emptyFiles,
   median,
   ratios,
   spread,
   timeInterleaved,
   usageInterleaved,
-  type BenchContext,
+  runnerFiles,
   type BenchSection,
   type Contender,
 } from './bench-kit.js';
@@ -34,33 +32,6 @@ export const BUDGET = {
   /** Wall time of the post step with nothing to revoke / node -e 0. */
   postRatio: 1.3,
 };
-
-/** What a runner hands a step: INPUT_<NAME> for every input with a default in action.yml, then the given ones. */
-export function actionInputs(root: string, given: Record<string, string>): NodeJS.ProcessEnv {
-  const manifest = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
-    inputs: Record<string, { default?: string }>;
-  };
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, input] of Object.entries(manifest.inputs)) {
-    if (input.default !== undefined) env[`INPUT_${name.toUpperCase()}`] = String(input.default);
-  }
-  for (const [name, value] of Object.entries(given)) env[`INPUT_${name.toUpperCase()}`] = value;
-  return env;
-}
-
-/** The runner's files for one step, in the scratch directory, and a reset that empties them before each run. */
-export function runnerFiles(
-  context: BenchContext,
-  label: string,
-): { env: NodeJS.ProcessEnv; reset: () => void } {
-  const names = ['GITHUB_OUTPUT', 'GITHUB_STATE', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_PATH'];
-  const env: NodeJS.ProcessEnv = { GITHUB_ACTIONS: 'true', RUNNER_TEMP: context.scratch };
-  for (const name of names) {
-    env[name] = join(context.scratch, `${label}-${name.toLowerCase()}`);
-    writeFileSync(env[name], '');
-  }
-  return { env, reset: emptyFiles(names.map((name) => env[name] ?? '')) };
-}
 
 export const coldStart: BenchSection = {
   name: 'cold-start',

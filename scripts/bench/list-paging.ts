@@ -10,10 +10,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  actionInputs,
   budget,
   cleanEnv,
   median,
   ratios,
+  runnerFiles,
   runNode,
   spread,
   timeInterleaved,
@@ -21,7 +23,6 @@ import {
   type BenchSection,
   type Contender,
 } from './bench-kit.js';
-import { actionInputs, runnerFiles } from './cold-start.js';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-client.js';
 
 const TOKENS = 10_000;

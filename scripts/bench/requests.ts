@@ -13,8 +13,15 @@
  */
 import { join } from 'node:path';
 import type { RecordedRequest } from '../../test/emulator/index.js';
-import { budget, cleanEnv, runNode, type BenchSection, type Budget } from './bench-kit.js';
-import { actionInputs, runnerFiles } from './cold-start.js';
+import {
+  actionInputs,
+  budget,
+  cleanEnv,
+  runnerFiles,
+  runNode,
+  type BenchSection,
+  type Budget,
+} from './bench-kit.js';
 import { startEmulatorProcess, type EmulatorProcess } from './emulator-client.js';
 
 const DAY_MS = 86_400_000;

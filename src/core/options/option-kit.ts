@@ -66,8 +66,9 @@ export function describeGiven(text: string, problem?: string): string {
 /**
  * One option: its metadata (for the docs, the help and the checks that keep them in step) and its parse, which is the
  * whole definition of what the option accepts. Plain data on purpose: every run parses its options before the first
- * request, and a schema library here cost as much start-up time as the rest of the option code (issue 12: zod/mini
- * was 116 kB of a 270 kB entry and about 7 ms of CPU per run, for a loop over the given names).
+ * request, and a schema library here cost more start-up time than the rest of the option code (issue 12: zod/mini
+ * was 116 kB of a 270 kB entry, and a cold `get self` took 13 ms less CPU without it, for a loop over the given
+ * names).
  */
 export interface OptionSchema<T = unknown> {
   readonly meta: OptionMeta;
