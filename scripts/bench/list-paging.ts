@@ -2,8 +2,8 @@
  * A long list over a slow link: 10,000 tokens, every answer of the emulator delayed 50 ms. The bundled Action lists
  * them (pages 2..100 read at once, at most PAGE_CONCURRENCY in flight, once page 1 has said how many there are),
  * held against the same pages read one after another (floors/list-sequential.cjs). The emulator handles one
- * request at a time, a few milliseconds each for 10,000 tokens, which GitLab's many workers would not: that part
- * of the time cannot overlap here, so the ratio is a little worse than against a real instance. Then one token more, past the 10,000 rows above
+ * request at a time (about 2 ms each for 10,000 tokens), which GitLab's many workers would not: that part of the
+ * time cannot overlap here, so the ratio is a little worse than against a real instance. Then one token more, past the 10,000 rows above
  * which GitLab stops counting (no x-total-pages): the Action must follow x-next-page to the end, one page after
  * another, and still list every token.
  */
