@@ -1,13 +1,1 @@
-export const id = 256;
-export const ids = [256];
-export const modules = {
-
-/***/ 6256:
-/***/ ((module) => {
-
-module.exports = eval("require")("kerberos");
-
-
-/***/ })
-
-};
+exports.id=256,exports.ids=[256],exports.modules={6256:(module=>{module.exports=eval("require")("kerberos")})};

@@ -26,8 +26,7 @@ export type ActionsCore = Pick<
   | 'summary'
 >;
 
-/** State the post step reads: the id of a token created with revoke-after-job. */
-export const REVOKE_STATE = 'revoke-token-id';
+export { REVOKE_STATE } from './revoke-state.js';
 
 /** The option sets the Action reads besides the GitLab options. */
 export const ACTION_OPTION_SETS = [githubSecretOptions, actionOptions] as const;

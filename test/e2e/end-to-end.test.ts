@@ -135,6 +135,16 @@ describe('the Action', () => {
     expect(gitlab.token(created?.id ?? 0)?.revoked).toBe(true);
   });
 
+  it('runs the post step after every job, and without a token to revoke it does nothing at all', async () => {
+    gitlab.clearRequests();
+    const post = await runAction(
+      { 'gitlab-url': gitlab.url, 'gitlab-token': admin.token, operation: 'rotate' },
+      { script: ACTION_POST },
+    );
+    expect(post).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(gitlab.requests).toEqual([]);
+  });
+
   it('refuses revoke-after-job with variable-key, whose variable would hold a revoked token', async () => {
     const run = await runAction({
       operation: 'create',

@@ -416,12 +416,18 @@ export class EmulatorState {
   }
 
   /** GitLab's `expired?`: the token stops working at 00:00 UTC on its `expires_at` day. */
-  isExpired(token: EmuToken): boolean {
-    return token.expiresAt !== null && token.expiresAt <= utcDate(this.now());
+  /** The emulated clock's UTC date, `YYYY-MM-DD`. */
+  today(): string {
+    return utcDate(this.now());
   }
 
-  isActive(token: EmuToken): boolean {
-    return !token.revoked && !this.isExpired(token);
+  /** `today`: given by callers that ask about many tokens at once (a page of a 10,000-token list). */
+  isExpired(token: EmuToken, today = this.today()): boolean {
+    return token.expiresAt !== null && token.expiresAt <= today;
+  }
+
+  isActive(token: EmuToken, today = this.today()): boolean {
+    return !token.revoked && !this.isExpired(token, today);
   }
 
   /** The last day a new token may expire on: today plus the instance's maximum lifetime. */

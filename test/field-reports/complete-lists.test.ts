@@ -2,7 +2,7 @@
  * Issue 8, kind 5: silent truncation. Every list reads every page (gitlab-client.ts `all`: at once when GitLab says
  * how many pages there are, one after another by x-next-page above 10,000 rows, where GitLab stops counting), or
  * stops loudly, saying how far it got and why. Selection by name never misses a match for a page limit, and the
- * CI/CD variables (read through gitbeaker) are read to their last page too.
+ * CI/CD variables are read to their last page too.
  */
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/core/errors.js';

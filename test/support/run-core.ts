@@ -1,5 +1,5 @@
 /**
- * Runs the core in-process against the emulator through the real gitbeaker client, the way a front door does,
+ * Runs the core in-process against the emulator through the real HTTP client, the way a front door does,
  * and keeps everything it wrote so that tests can assert on messages and scan them for secrets.
  */
 import type { Clock } from '../../src/core/time/clock.js';

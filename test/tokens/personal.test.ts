@@ -144,3 +144,37 @@ describe('personal access tokens: every operation', () => {
     expect(w.changes()).toEqual([]);
   });
 });
+
+describe('a user given by numeric id', () => {
+  it('is not looked up: listing their tokens sends only the list', async () => {
+    const carol = w.gitlab.user('carol')?.id ?? 0;
+    const run = await w.run({ 'gitlab-token': w.admin.token, user: String(carol), operation: 'list' });
+    expect(exitCodeOf(run), run.error?.message).toBe(0);
+    expect(run.result?.headline).toBe(`1 token of user ${carol} (active).`);
+    expect(w.gitlab.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /api/v4/personal_access_tokens',
+    ]);
+  });
+
+  it('that GitLab does not know is said to be unknown, for a list and for a create, and nothing is created', async () => {
+    const list = await w.run({ 'gitlab-token': w.admin.token, user: '9999', operation: 'list' });
+    expect(exitCodeOf(list)).toBe(ExitCode.failedUnchanged);
+    expect(list.error?.message).toContain('GitLab knows no user 9999: check the user input.');
+    const create = await w.run({
+      'gitlab-token': w.admin.token,
+      user: '9999',
+      operation: 'create',
+      name: 'ci',
+      scopes: 'read_api',
+      'variable-key': KEY,
+      'variable-project': PROJECT,
+    });
+    expect(exitCodeOf(create)).toBe(ExitCode.failedUnchanged);
+    expect(create.error?.message).toContain(
+      'GitLab knows no user 9999: check the user input. Nothing was created.',
+    );
+    // GitLab's refusal is the only answer to the one create sent; no variable was written.
+    expect(w.changes()).toEqual(['POST /api/v4/users/9999/personal_access_tokens 404']);
+    expect(w.variable(KEY)).toBeUndefined();
+  });
+});

@@ -1,16 +1,13 @@
 /**
  * The GitLab API surface the core uses: the REST client for token endpoints (the token kinds build on it), and the
- * users and CI/CD variables around them (gitbeaker's resources, loaded on first use). One per run, over one request
- * handler: one retry policy, one clock, one connection pool, one credential.
+ * users and CI/CD variables around them, through the same client. One per run, over one request handler: one retry
+ * policy, one clock, one connection pool, one credential.
+ *
+ * Users and variables went through gitbeaker's resources once; a lookup of one user by name then cost a cold start
+ * about 25 ms of loading gitbeaker's ~200 resource classes (370 kB), and a variable update another 25 ms of undici
+ * (gitbeaker's options handler touches the FormData global), for requests this client makes the same way.
  */
-import { gitbeakerResources, type GitbeakerResources } from './gitbeaker-resources.js';
-import {
-  createGitlabClient,
-  credentialAwareHandler,
-  pathSegment,
-  RunCredential,
-  type GitlabClient,
-} from './gitlab-client.js';
+import { createGitlabClient, pathSegment, RunCredential, type GitlabClient } from './gitlab-client.js';
 import {
   createRequestHandler,
   GitlabHttpError,
@@ -156,36 +153,28 @@ function apiFor(
     handler: runHandler,
     ...(pageConcurrency !== undefined ? { pageConcurrency } : {}),
   });
-  // The client tracks its credential's acceptance itself; gitbeaker's resources share the same credential.
-  const resources = gitbeakerResources({
-    instanceUrl,
-    credential,
-    handler: credentialAwareHandler(runHandler, credential),
-  });
-  const variablesOf = async (owner: VariableOwner) => {
-    const loaded: GitbeakerResources = await resources();
-    return owner.kind === 'project' ? loaded.projectVariables : loaded.groupVariables;
-  };
 
   return {
     instanceUrl,
     client,
     credential,
     async currentUser() {
-      return toUser((await (await resources()).users.showCurrentUser()) as unknown as RawUser);
+      return toUser(await client.get<RawUser>('user'));
     },
     async user(idOrUsername) {
-      const { users } = await resources();
       if (typeof idOrUsername === 'number') {
         try {
-          return toUser((await users.show(idOrUsername)) as unknown as RawUser);
+          return toUser(await client.get<RawUser>(`users/${idOrUsername}`));
         } catch (error) {
           if (error instanceof GitlabHttpError && error.status === 404) return undefined;
           throw error;
         }
       }
-      const found = (await users.all({ username: idOrUsername })) as unknown as RawUser[];
-      const exact = found.find((user) => user.username.toLowerCase() === idOrUsername.toLowerCase());
+      // GitLab matches username exactly but case-insensitively, and answers a list (of at most one).
+      const found = await client.get<RawUser[]>('users', { username: idOrUsername });
+      const exact = (Array.isArray(found) ? found : []).find(
+        (user) => user.username.toLowerCase() === idOrUsername.toLowerCase(),
+      );
       return exact ? toUser(exact) : undefined;
     },
     async variables(owner) {
@@ -213,13 +202,19 @@ function apiFor(
       return { hidden: created?.hidden === true };
     },
     async updateVariable(owner, variable) {
-      await (
-        await variablesOf(owner)
-      ).edit(owner.ref, variable.key, variable.value, {
-        masked: true,
-        protected: variable.protected,
-        filter: { environment_scope: variable.environmentScope },
-      });
+      // Through the client, as the list and the create are, and not gitbeaker's edit: its options handler asks
+      // whether every PUT body is a FormData, and touching that global makes Node load undici (about 25 ms and 12 MiB
+      // of a cold start) on the very runs that deliver a new token. The same request: JSON, the scope as GitLab's
+      // filter[environment_scope].
+      await client.put(
+        `${owner.kind === 'project' ? 'projects' : 'groups'}/${pathSegment(owner.ref)}/variables/${pathSegment(variable.key)}`,
+        {
+          value: variable.value,
+          masked: true,
+          protected: variable.protected,
+          filter: { environment_scope: variable.environmentScope },
+        },
+      );
     },
     async ancestorGroups(owner) {
       const path =

@@ -16,7 +16,6 @@
  * - Errors carry no header, no body and no proxy credentials (see HttpTransportError).
  */
 import http, { type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
-import https from 'node:https';
 import { HttpTransportError, showableUrl, tlsProblemOf } from './http-transport-error.js';
 import { CONNECT_SIGNAL, createProxyAgent, proxyFor, type ProxyRoute } from './proxy.js';
 
@@ -60,6 +59,14 @@ export interface HttpTransportOptions {
 /** Methods that may share a connection with earlier requests (RFC 9110 idempotent methods). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
+type HttpsModule = typeof import('node:https');
+let httpsModule: Promise<HttpsModule> | undefined;
+
+/** node:https (and with it node:tls), loaded by the first https request: a run against http:// never needs it. */
+function loadHttps(): Promise<HttpsModule> {
+  return (httpsModule ??= import('node:https'));
+}
+
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const agents = new Map<string, Promise<Agent>>();
   let closed = false;
@@ -70,11 +77,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     if (!agent) {
       agent = proxy
         ? createProxyAgent(url.protocol, proxy, reuse)
-        : Promise.resolve(
-            url.protocol === 'https:'
-              ? new https.Agent({ keepAlive: reuse })
-              : new http.Agent({ keepAlive: reuse }),
-          );
+        : url.protocol === 'https:'
+          ? loadHttps().then((https) => new https.Agent({ keepAlive: reuse }))
+          : Promise.resolve(new http.Agent({ keepAlive: reuse }));
       agents.set(key, agent);
     }
     return agent;
@@ -88,7 +93,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       }
       const proxy = await proxyFor(request.url, options.env);
       const agent = await agentFor(request.url, proxy, IDEMPOTENT.has(request.method));
-      return exchange(request, agent, proxy);
+      const client = request.url.protocol === 'https:' ? await loadHttps() : http;
+      return exchange(request, client, agent, proxy);
     },
     close() {
       closed = true;
@@ -104,7 +110,12 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   };
 }
 
-function exchange(request: HttpRequest, agent: Agent, proxy: ProxyRoute | undefined): Promise<HttpResponse> {
+function exchange(
+  request: HttpRequest,
+  client: Pick<typeof http, 'request'>,
+  agent: Agent,
+  proxy: ProxyRoute | undefined,
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...request.headers };
     if (
@@ -113,7 +124,6 @@ function exchange(request: HttpRequest, agent: Agent, proxy: ProxyRoute | undefi
     ) {
       headers['content-length'] = String(Buffer.byteLength(request.body));
     }
-    const client = request.url.protocol === 'https:' ? https : http;
     // Ends a connection to a proxy that is still being opened, which the request itself cannot reach.
     const abort = new AbortController();
     const req: ClientRequest = client.request(request.url, {

@@ -140,6 +140,7 @@ function createFailure(
       ...(owner.kind === 'personal'
         ? {
             403: `Creating a token for ${owner.label} needs an administrator's credential, and gitlab-token's user is not one. Use an administrator's token, or omit user to create one for the credential's own user (with the scopes k8s_proxy or self_rotate).`,
+            404: `GitLab knows no ${owner.label}: check the user input. Nothing was created.`,
           }
         : {
             403: `Creating this token needs ${kind.creators}; the credential's user is not. Use such a credential.`,

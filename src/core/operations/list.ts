@@ -11,7 +11,11 @@ export async function listTokens(context: OperationContext): Promise<OperationRe
   const { options } = context;
   let owner: ResolvedOwner = await resolveOwner(context, options.address.owner);
   if (owner.kind === 'personal' && owner.userId === undefined) {
-    // The caller's own: an administrator would otherwise get every token on the instance.
+    // The caller's own, by user_id, which costs the credential read that says whose (one request besides the pages).
+    // Without user_id GitLab lists a non-administrator's own tokens but an administrator's whole instance, and
+    // nothing before the answers tells which of the two is calling; nor can the answers be trusted to: an
+    // instance-wide page that happens to hold only one user's tokens (a name filter, a small instance) reads like
+    // an own list. Filtering an instance-wide list afterwards would cost an administrator every token's page.
     const own = await readCredential(context, options.address.owner);
     owner = { ...owner, userId: own.userId };
   }

@@ -5,8 +5,6 @@
  * (src/github/github-secret-options.ts) and the CLI's own (src/cli/cli-options.ts) are all made of these, so every
  * front door and the docs read them the same way.
  */
-// zod/mini, imported by name: the same parser, and only what the schemas use ends up in the bundle.
-import { NEVER, globalRegistry, object, optional, pipe, string, transform } from 'zod/mini';
 import { tokenShapedParts } from '../redact.js';
 import { isCalendarDate, parseDuration, type Duration } from '../time/expiry.js';
 
@@ -77,35 +75,27 @@ export function quoteGiven(text: string, maxLength = MAX_SHOWN_LENGTH): string {
     : JSON.stringify(text);
 }
 
-/** One option: its metadata (registered for the docs) and its parse. */
-export function option<T>(meta: OptionMeta, parse: (text: string) => Parsed<T>) {
-  const schema = optional(
-    pipe(
-      string(),
-      transform((text: string, context) => {
-        const result = parse(text);
-        if (result.ok) return result.value;
-        const given =
-          meta.secret || result.conceal
-            ? (result.problem ?? 'the value given is not one')
-            : describeGiven(text, result.problem);
-        context.issues.push({
-          code: 'custom',
-          message: `expected ${result.expected}; ${given}`,
-          input: text,
-        });
-        return NEVER;
-      }),
-    ),
-  );
-  return schema.register(globalRegistry, { ...meta });
+/**
+ * One option: its metadata (for the docs, the help and the checks that keep them in step) and its parse, which is the
+ * whole definition of what the option accepts. Plain data on purpose: every run parses its options before the first
+ * request, and a schema library here cost more start-up time than the rest of the option code (issue 12: zod/mini
+ * was 116 kB of a 270 kB entry, and a cold `get self` took 13 ms less CPU without it, for a loop over the given
+ * names).
+ */
+export interface OptionSchema<T = unknown> {
+  readonly meta: OptionMeta;
+  /** Parses the trimmed, non-empty text given for the option. */
+  readonly parse: (text: string) => Parsed<T>;
 }
 
-export type OptionSchema = ReturnType<typeof option<unknown>>;
+export function option<T>(meta: OptionMeta, parse: (text: string) => Parsed<T>): OptionSchema<T> {
+  return { meta: { ...meta }, parse };
+}
+
 export type OptionShape = Readonly<Record<string, OptionSchema>>;
 
 export function optionMeta(schema: OptionSchema): OptionMeta {
-  return globalRegistry.get(schema) as unknown as OptionMeta;
+  return schema.meta;
 }
 
 /** Options as strings, by name; empty strings mean "not given" (the Action passes every input, set or not). */
@@ -130,18 +120,29 @@ export function parseShape<S extends OptionShape>(
   given: Record<string, string>,
   label: (name: string) => string = (name) => `Input ${name}`,
 ): { input: ShapeOutput<S>; problems: string[] } {
-  const subset = Object.fromEntries(Object.entries(given).filter(([name]) => name in shape));
-  const result = object(shape).safeParse(subset);
-  if (result.success) return { input: result.data as ShapeOutput<S>, problems: [] };
-  return {
-    input: {},
-    problems: result.error.issues.map((issue) => `${label(String(issue.path[0] ?? ''))}: ${issue.message}.`),
-  };
+  const input: Record<string, unknown> = {};
+  const problems: string[] = [];
+  // In the shape's order, so that problems are listed as the docs list the options.
+  for (const [name, schema] of Object.entries(shape)) {
+    const text = given[name];
+    if (text === undefined) continue;
+    const result = schema.parse(text);
+    if (result.ok) {
+      input[name] = result.value;
+      continue;
+    }
+    const shown =
+      schema.meta.secret || result.conceal
+        ? (result.problem ?? 'the value given is not one')
+        : describeGiven(text, result.problem);
+    problems.push(`${label(name)}: expected ${result.expected}; ${shown}.`);
+  }
+  return problems.length === 0 ? { input: input as ShapeOutput<S>, problems } : { input: {}, problems };
 }
 
 /** What one option shape parses to: every option optional, typed by its parse. */
 export type ShapeOutput<S extends OptionShape> = {
-  readonly [K in keyof S]?: S[K] extends { _zod: { output: infer O } } ? Exclude<O, undefined> : never;
+  readonly [K in keyof S]?: S[K] extends OptionSchema<infer O> ? O : never;
 };
 
 /** Options of a shape given to an operation they do not apply to. */

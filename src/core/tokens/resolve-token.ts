@@ -58,6 +58,11 @@ export async function resolveOwner(
   switch (owner.kind) {
     case 'personal': {
       if (owner.user === undefined) return { kind: 'personal', userId: undefined, label: 'the caller' };
+      // A numeric id is what the endpoints take: looking the user up would cost a request to learn a name for the
+      // messages. A user that does not exist is GitLab's to say (a create answers 404 and changes nothing; a list
+      // finds no tokens of that id).
+      if (typeof owner.user === 'number')
+        return { kind: 'personal', userId: owner.user, label: `user ${owner.user}` };
       const user = await resolveUser(context, owner.user);
       return { kind: 'personal', userId: user.id, label: `user ${user.username}` };
     }
@@ -352,7 +357,10 @@ export function listingAdvice(owner: ResolvedOwner): Partial<Record<AdviceKey, s
     owner.kind === 'personal'
       ? `Listing the tokens of ${owner.label} needs an administrator's credential (only administrators see other users' tokens), and gitlab-token's user is not one. Use an administrator's token, or leave out user to work on the credential's own tokens.`
       : `Listing the tokens of ${owner.label} needs ${tokenKindOf(owner).managers}, and gitlab-token's user is not. Use such a credential, or give that user the role.`;
-  return { denied: who, 403: who };
+  // Only a numeric user id reaches GitLab unchecked (a username was looked up first): GitLab says 404 for no user.
+  const unknownUser =
+    owner.kind === 'personal' ? { 404: `GitLab knows no ${owner.label}: check the user input.` } : {};
+  return { denied: who, 403: who, ...unknownUser };
 }
 
 async function callerToken(context: OperationContext): Promise<AccessToken> {

@@ -53,7 +53,9 @@ export function filterTokens(
   tokens: readonly EmuToken[],
   filters: TokenFilters,
 ): EmuToken[] {
-  const isActive = (token: EmuToken) => state.isActive(token);
+  // Today once for the whole list, not once per token: a page of a 10,000-token list is otherwise mostly dates.
+  const today = state.today();
+  const isActive = (token: EmuToken) => state.isActive(token, today);
   const {
     createdAfter,
     createdBefore,

@@ -1,0 +1,7 @@
+"use strict";exports.id=17,exports.ids=[17],exports.modules={3017:((__unused_webpack_module,__webpack_exports__,__webpack_require__)=>{__webpack_require__.r(__webpack_exports__),__webpack_require__.d(__webpack_exports__,{guardCrashes:()=>guardCrashes,guardProcessOutput:()=>guardProcessOutput,survivePipeErrors:()=>survivePipeErrors});function guardProcessOutput(secrets,streams=[process.stdout,process.stderr]){for(const stream of streams){const original=stream.write.bind(stream),guarded=(chunk,...rest)=>{const text=typeof chunk=="string"?chunk:Buffer.from(chunk).toString("utf8");return original(redactLines(text,secrets),...rest)};stream.write=guarded,survivePipeErrors(stream)}}function survivePipeErrors(stream){stream.listeners("error").includes(ignoreStreamError)||stream.on("error",ignoreStreamError)}function ignoreStreamError(){}function redactLines(text,secrets){return text.split(`
+`).map(line=>line.startsWith("::add-mask::")?line:secrets.redact(line)).join(`
+`)}function guardCrashes(secrets,exitCode=1,changes){const report=error=>{const message=error instanceof Error?`${error.name}: ${error.message}`:String(error),stop=changes?.ifStoppedNow(),lines=[`gitlab-pat crashed: ${message}`];stop&&(lines.push(stop.message),stop.steps.length>0&&lines.push(`To recover:
+${stop.steps.map((step,index)=>`  ${index+1}. ${step}`).join(`
+`)}`));try{process.stderr.write(`${secrets.redact(lines.join(`
+`))}
+`)}catch{}process.exit(stop?.exitCode??exitCode)};process.on("uncaughtException",report),process.on("unhandledRejection",report)}})};
