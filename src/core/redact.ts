@@ -55,8 +55,10 @@ export class SecretRegistry {
     for (const form of [...this.#forms].sort((a, b) => b.length - a.length)) {
       if (result.includes(form)) result = result.split(form).join(REDACTED);
     }
-    for (const secret of this.#decoded) {
-      for (const decoding of decodingsFor(secret)) result = redactDecoded(result, secret, decoding);
+    // One decoding of the text serves every secret read the same way (every GitLab token: all of them), so that a
+    // 2 MB audit report is decoded once, not once per token the run made.
+    for (const [decoding, secrets] of secretsByDecoding(this.#decoded)) {
+      result = redactDecoded(result, secrets, decoding);
     }
     return result.replace(TOKEN_SHAPED, REDACTED);
   }
@@ -82,54 +84,118 @@ interface Decoding {
   readonly json: boolean;
 }
 
-const EVERY_DECODING: Decoding = { percent: true, html: true, json: true };
+/** Every combination of decodings; secrets are grouped by these very objects. */
+const DECODINGS: readonly Decoding[] = [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => ({
+  percent: (bits & 1) !== 0,
+  html: (bits & 2) !== 0,
+  json: (bits & 4) !== 0,
+}));
+
+const EVERY_DECODING = DECODINGS[7] as Decoding;
 
 /**
  * A `%`, `&` or `\` in a text is an escape or itself. For a secret without those characters (every GitLab token)
  * the difference does not matter; one holding them is looked for with each combination of escapes undone.
  */
 function decodingsFor(secret: string): readonly Decoding[] {
-  if (!/[%&\\]/.test(secret)) return [EVERY_DECODING];
-  return [0, 1, 2, 3, 4, 5, 6, 7].map((bits) => ({
-    percent: (bits & 1) !== 0,
-    html: (bits & 2) !== 0,
-    json: (bits & 4) !== 0,
-  }));
+  return /[%&\\]/.test(secret) ? DECODINGS : [EVERY_DECODING];
 }
 
-/** Replaces every place where `secret` (space-folded) appears in `text` once its characters are decoded. */
-function redactDecoded(text: string, secret: string, decoding: Decoding): string {
-  const { decoded, starts } = decodeForSearch(text, decoding);
+/** The secrets (longest first, as given) grouped by each way a text must be decoded to find them. */
+function secretsByDecoding(secrets: readonly string[]): Map<Decoding, string[]> {
+  const groups = new Map<Decoding, string[]>();
+  for (const secret of secrets) {
+    for (const decoding of decodingsFor(secret))
+      groups.set(decoding, [...(groups.get(decoding) ?? []), secret]);
+  }
+  return groups;
+}
+
+/**
+ * Replaces every place where any of `secrets` (space-folded, longest first) appears in `text` once its characters
+ * are decoded. Overlapping finds are merged into one `***`.
+ */
+function redactDecoded(text: string, secrets: readonly string[], decoding: Decoding): string {
+  const searched = decodeForSearch(text, decoding);
   const ranges: [number, number][] = [];
-  for (let at = decoded.indexOf(secret); at !== -1; at = decoded.indexOf(secret, at + secret.length)) {
-    ranges.push([starts[at] ?? 0, starts[at + secret.length] ?? text.length]);
+  for (const secret of secrets) {
+    const { decoded } = searched;
+    for (let at = decoded.indexOf(secret); at !== -1; at = decoded.indexOf(secret, at + secret.length)) {
+      ranges.push([searched.textIndex(at), searched.textIndex(at + secret.length)]);
+    }
   }
   if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
   let result = '';
   let from = 0;
   for (const [start, end] of ranges) {
-    result += `${text.slice(from, start)}${REDACTED}`;
+    if (end <= from) continue;
+    result += `${text.slice(from, Math.max(from, start))}${REDACTED}`;
     from = end;
   }
   return result + text.slice(from);
 }
 
 /**
- * The text with every encoded character decoded, one layer at a time (percent-encoding in either case, also twice,
- * HTML character references, JSON escapes), with where each decoded character starts in the text. Spaces and +
- * are folded into one (form encoding turns one into the other), in the text as in the secrets.
+ * A text with every encoded character decoded, one layer at a time (percent-encoding in either case, also twice,
+ * HTML character references, JSON escapes), and `textIndex`, which maps a position in `decoded` back to where
+ * that decoded character starts in the text. Spaces and + are folded into one (form encoding turns one into the
+ * other), in the text as in the secrets.
+ *
+ * Plain runs (no `%`, `&` or `\`) are copied whole and mapped as one segment, so decoding is linear in the text
+ * with memory in the number of escapes, not of characters: a 2 MB JSON report costs a copy, not a 2-million-entry
+ * index (which made an audit of 10,000 tokens spend more time and memory redacting than listing).
  */
-function decodeForSearch(text: string, decoding: Decoding): { decoded: string; starts: number[] } {
-  let decoded = '';
-  const starts: number[] = [];
-  for (let index = 0; index < text.length;) {
+function decodeForSearch(
+  text: string,
+  decoding: Decoding,
+): { decoded: string; textIndex: (decodedIndex: number) => number } {
+  const parts: string[] = [];
+  // Segment k starts at decodedStarts[k] in the decoded text and textStarts[k] in the text; plain[k] says whether
+  // it is a copied run (positions inside map one to one) or one decoded character (every position maps to its start).
+  const decodedStarts: number[] = [];
+  const textStarts: number[] = [];
+  const plain: boolean[] = [];
+  const escape = /[%&\\]/g;
+  let decodedLength = 0;
+  let index = 0;
+  while (index < text.length) {
+    escape.lastIndex = index;
+    const next = escape.exec(text)?.index ?? text.length;
+    if (next > index) {
+      decodedStarts.push(decodedLength);
+      textStarts.push(index);
+      plain.push(true);
+      parts.push(text.slice(index, next));
+      decodedLength += next - index;
+      index = next;
+    }
+    if (index >= text.length) break;
     const [character, length] = decodeAt(text, index, decoding);
-    starts.push(index);
-    decoded += character === ' ' ? '+' : character;
+    decodedStarts.push(decodedLength);
+    textStarts.push(index);
+    plain.push(length === 1 && character === text[index]);
+    parts.push(character);
+    decodedLength += character.length;
     index += length;
   }
-  starts.push(text.length);
-  return { decoded, starts };
+  const decoded = parts.join('').replace(/ /g, '+');
+  return {
+    decoded,
+    textIndex(decodedIndex) {
+      if (decodedIndex >= decodedLength) return text.length;
+      // The last segment that starts at or before decodedIndex.
+      let low = 0;
+      let high = decodedStarts.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if ((decodedStarts[middle] ?? 0) <= decodedIndex) low = middle;
+        else high = middle - 1;
+      }
+      const segmentStart = textStarts[low] ?? 0;
+      return plain[low] ? segmentStart + (decodedIndex - (decodedStarts[low] ?? 0)) : segmentStart;
+    },
+  };
 }
 
 function foldSpaces(text: string): string {

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { getOctokit } from '@actions/github';
 import { throttling } from '@octokit/plugin-throttling';
 import type { Logger } from '../core/logger.js';
+import { excerpt } from '../core/redact.js';
 import type { GithubRepositoryRef } from './github-secret-options.js';
 import { decideRetry, parseRetryAfter, type RetryPolicy } from '../core/retry-policy.js';
 import { VERSION } from '../version.js';
@@ -246,7 +247,7 @@ function createCaller(env: GithubApiEnvironment) {
         env.log.debug(`GitHub ${method} ${path} -> ${answer.status} (${env.nowMs() - attemptStarted} ms)`);
         return { ...answer, headers: stringHeaders(answer.headers) };
       } catch (error) {
-        failure = toRequestError(method, path, error);
+        failure = toRequestError(method, path, error, env.log);
       }
       env.log.debug(`GitHub ${method} ${path} -> ${failure.status ?? `no answer (${failure.detail})`}`);
       const retryable = failure.status === undefined || failure.status >= 500 || failure.rateLimited;
@@ -308,8 +309,17 @@ function stringHeaders(
   );
 }
 
-/** Only status, GitHub's message and the retry headers survive; Octokit's error (with the request) is dropped. */
-function toRequestError(method: string, endpoint: string, error: unknown): GithubRequestError {
+/**
+ * Only status, GitHub's message and the retry headers survive; Octokit's error (with the request) is dropped. The
+ * message is redacted of every secret of the run before it is cut to 300 characters: cutting first could leave the
+ * start of a secret that an error page echoed, which redaction would no longer recognise.
+ */
+function toRequestError(
+  method: string,
+  endpoint: string,
+  error: unknown,
+  log: Pick<Logger, 'redact'>,
+): GithubRequestError {
   const redirect = causeOf(error, GithubRedirectRefused);
   if (redirect) {
     return new GithubRequestError(method, endpoint, redirect.status, '', {
@@ -330,7 +340,7 @@ function toRequestError(method: string, endpoint: string, error: unknown): Githu
     if (answer['x-ratelimit-reset'] !== undefined) rateLimit.reset = answer['x-ratelimit-reset'];
     if (answer['retry-after'] !== undefined) rateLimit.retryAfter = answer['retry-after'];
     if (answer.date !== undefined) rateLimit.date = answer.date;
-    return new GithubRequestError(method, endpoint, response.status, text.trim().slice(0, 300), {
+    return new GithubRequestError(method, endpoint, response.status, excerpt(log.redact(text.trim()), 300), {
       rateLimit,
     });
   }

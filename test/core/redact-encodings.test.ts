@@ -117,3 +117,40 @@ describe('redact first, then cut', () => {
     expect(excerpt('a longer text', 10)).toBe('a longe...');
   });
 });
+
+describe('many secrets in one long text (a fleet run: every new token of the run, a report of thousands)', () => {
+  const secrets = Array.from(
+    { length: 50 },
+    (_, index) => `glpat-${String(index).padStart(4, '0')}Zq+x/y=Wv${index}`,
+  );
+
+  it('finds each of them, in different encodings, in one text of a megabyte', () => {
+    const encodings = [
+      (secret: string) => secret,
+      encodeURIComponent,
+      htmlDecimal,
+      (secret: string) => JSON.stringify(secret).slice(1, -1).replace(/\//g, '\\/'),
+    ];
+    const filler = `${'{"id":1,"name":"deploy & build","note":"100% ok \\n"},'.repeat(20_000)}`;
+    const text = secrets
+      .map(
+        (secret, index) =>
+          `${filler.slice(0, 20_000)}[${(encodings[index % encodings.length] ?? String)(secret)}]`,
+      )
+      .join('');
+    const redacted = registry(...secrets).redact(text);
+    for (const secret of secrets) {
+      for (const piece of pieces(secret)) expect(redacted).not.toContain(piece);
+    }
+    expect(redacted.split(`[${REDACTED}]`)).toHaveLength(secrets.length + 1);
+    // The text around them is untouched: escapes that are not part of a secret stay as they were.
+    expect(redacted).toContain('"deploy & build","note":"100% ok \\n"');
+  });
+
+  it('one secret inside another, or two side by side, leave one *** each and nothing between', () => {
+    const outer = 'glpat-outerABCDEFGHIJinnerKLMNOP';
+    const inner = 'innerKLMNOP';
+    expect(registry(inner, outer).redact(`a ${outer} b`)).toBe(`a ${REDACTED} b`);
+    expect(registry(PLAIN, ODD).redact(`${PLAIN}${encodeURIComponent(ODD)}`)).toBe(`${REDACTED}${REDACTED}`);
+  });
+});

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type GitlabEmulator } from '../emulator/index.js';
 import { startForwardProxy, startGithubEmulator, type GithubEmulator } from '../github-emulator/index.js';
-import { findLeaks } from '../support/leak-scan.js';
+import { findLeaks, withoutMaskCommands } from '../support/leak-scan.js';
 import { ROOT, runAction, transcript } from '../support/run-dist.js';
 
 const TODAY = '2026-11-27';
@@ -138,6 +138,36 @@ describe('the Action with github-secret', () => {
       'is stored in the masked step output "token", but not in: GitHub Actions secret',
     );
     expect(run.stdout).toContain('"Secrets: Read and write"');
+  });
+
+  it('redacts an error message that echoes github-token before shortening it: no part of it is printed', async () => {
+    // A proxy or WAF in front of GitHub that quotes the request's Authorization header deep in its message: cut at
+    // 300 characters first, the token's first characters would survive redaction (issue 7, part 3, GitHub side).
+    github.faults.inject({
+      method: 'PUT',
+      path: `/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN`,
+      times: 10,
+      respond: {
+        status: 403,
+        body: {
+          message: `${'Request blocked by policy. '.padEnd(274, '.')}token ${githubToken} was refused`,
+        },
+      },
+    });
+    const run = await runAction(
+      {
+        'gitlab-url': gitlab.url,
+        'gitlab-token': service.token,
+        'github-secret': 'GITLAB_TOKEN',
+        'github-token': githubToken,
+      },
+      runner(),
+    );
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain('Request blocked by policy.');
+    const logged = withoutMaskCommands(`${run.stdout}\n${run.stderr}`);
+    const random = githubToken.replace(/^(?:ghp_|ghs_|github_pat_)/, '');
+    for (let at = 0; at + 8 <= random.length; at += 1) expect(logged).not.toContain(random.slice(at, at + 8));
   });
 
   it('retries the PUT after a 503 and still stores the token', async () => {
