@@ -1,13 +1,23 @@
 /**
- * The GitLab API surface the core uses: the REST client for token endpoints (the token kinds build on it), and the
- * users and CI/CD variables around them, through the same client. One per run, over one request handler: one retry
- * policy, one clock, one connection pool, one credential.
+ * The GitLab API surface the core uses: the REST client for token endpoints (the token kinds build on it) and CI/CD
+ * variables, and users through gitbeaker's `Users` resource (gitbeaker-resources.ts, loaded on the first lookup).
+ * One per run, over one request handler: one retry policy, one clock, one connection pool, one credential.
  *
- * Users and variables went through gitbeaker's resources once; a lookup of one user by name then cost a cold start
- * about 25 ms of loading gitbeaker's ~200 resource classes (370 kB), and a variable update another 25 ms of undici
- * (gitbeaker's options handler touches the FormData global), for requests this client makes the same way.
+ * Why not everything through gitbeaker: it covers two and a half of the four token kinds (gitlab-client.ts), and
+ * its variable update touches the FormData global, which loads undici (about 25 ms of a cold start) for a request
+ * this client makes the same way. Why users through it: it is the well-kept client for GitLab's API that the
+ * project is designed around, and a lookup by name is plain REST it already does well; its ~370 kB load only on
+ * runs that name a user (create, a service account's token, list --user), about 25 ms of CPU once per run, never
+ * on `get`, a rotation that is not due, or a self-rotation.
  */
-import { createGitlabClient, pathSegment, RunCredential, type GitlabClient } from './gitlab-client.js';
+import { gitbeakerResources } from './gitbeaker-resources.js';
+import {
+  createGitlabClient,
+  credentialAwareHandler,
+  pathSegment,
+  RunCredential,
+  type GitlabClient,
+} from './gitlab-client.js';
 import {
   createRequestHandler,
   GitlabHttpError,
@@ -153,28 +163,33 @@ function apiFor(
     handler: runHandler,
     ...(pageConcurrency !== undefined ? { pageConcurrency } : {}),
   });
+  // Users through gitbeaker's resource, over the same handler and credential (acceptance tracked alike).
+  const resources = gitbeakerResources({
+    instanceUrl,
+    credential,
+    handler: credentialAwareHandler(runHandler, credential),
+  });
 
   return {
     instanceUrl,
     client,
     credential,
     async currentUser() {
-      return toUser(await client.get<RawUser>('user'));
+      return toUser((await (await resources()).users.showCurrentUser()) as unknown as RawUser);
     },
     async user(idOrUsername) {
+      const { users } = await resources();
       if (typeof idOrUsername === 'number') {
         try {
-          return toUser(await client.get<RawUser>(`users/${idOrUsername}`));
+          return toUser((await users.show(idOrUsername)) as unknown as RawUser);
         } catch (error) {
           if (error instanceof GitlabHttpError && error.status === 404) return undefined;
           throw error;
         }
       }
       // GitLab matches username exactly but case-insensitively, and answers a list (of at most one).
-      const found = await client.get<RawUser[]>('users', { username: idOrUsername });
-      const exact = (Array.isArray(found) ? found : []).find(
-        (user) => user.username.toLowerCase() === idOrUsername.toLowerCase(),
-      );
+      const found = (await users.all({ username: idOrUsername, maxPages: 1 })) as unknown as RawUser[];
+      const exact = found.find((user) => user.username.toLowerCase() === idOrUsername.toLowerCase());
       return exact ? toUser(exact) : undefined;
     },
     async variables(owner) {

@@ -4,10 +4,10 @@
  * credential held per run. The credential is read on every request, so after a self-rotation the very next request
  * already carries the new token, and no other run's client is touched.
  *
- * Every request goes through this client rather than gitbeaker's resources: one interface serves four token kinds
- * where gitbeaker covers two and a half (it lacks service-account token list and revoke), its own requester retries
- * POSTs (a retried rotate revokes the new token), its listing is sequential and capped by `maxPages`, and loading it
- * cost a cold start about 25 ms for a single user lookup (gitlab-api.ts).
+ * Token endpoints and CI/CD variables go through this client rather than gitbeaker's resources: one interface serves
+ * four token kinds where gitbeaker covers two and a half (it lacks service-account token list and revoke), its own
+ * requester retries POSTs (a retried rotate revokes the new token), its listing is sequential and capped by
+ * `maxPages`, and loading it costs a cold start about 25 ms. gitbeaker's `Users` serves user lookups (gitlab-api.ts).
  */
 import pLimit from 'p-limit';
 import { GitlabHttpError, type GitbeakerResponse, type RequestHandler } from './request.js';
