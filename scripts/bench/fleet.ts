@@ -1,22 +1,21 @@
 /**
- * The fleet part of `npm run bench` (also `npx tsx scripts/bench/fleet.ts` alone), against the GitLab emulator:
+ * The fleet section of `npm run bench` (`npm run bench -- fleet` alone), against the GitLab emulator:
  * - audit of 10,000 personal tokens (plus the administrator's own: 10,001 rows, so GitLab leaves out the totals and
  *   every page follows x-next-page), by the bundled CLI, side by side in the same run with python-gitlab's CLI
  *   (Debian python3-gitlab) listing the same tokens: wall time (median of interleaved runs), list requests, peak RSS;
  * - sync of 500 inventory entries of which 100 are due, by the bundled CLI: wall time and requests.
  * Budgets (issue 10): audit at most 0.6x python-gitlab's time, at most 101 list requests, peak RSS at most 150 MB;
- * sync of 500 at most 10 s. Both CLIs run with a clean environment (no NODE_EXTRA_CA_CERTS).
+ * sync of 500 at most 10 s. Both CLIs run with a clean environment (no NODE_EXTRA_CA_CERTS); ours is the CLI of
+ * the bench's --dist on its --node. BENCH_FLEET_RUNS: interleaved audit runs (default 5).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { startEmulator } from '../../test/emulator/index.js';
 import { budget, type BenchSection } from './bench-kit.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/cli/index.js');
 // Appends `maxRSS(kB) cpuMs` to BENCH_USAGE_FILE at exit (the cold-start section's reporter).
 const USAGE_REPORTER = join(ROOT, 'scripts/bench/floors/report-usage.cjs');
 const PYTHON = '/usr/bin/python3';
@@ -47,23 +46,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-/** Runs the fleet benchmarks, prints their figures and budgets; true when every budget holds. */
-export async function benchFleet(runs = Number(process.env.BENCH_FLEET_RUNS ?? 3)): Promise<boolean> {
-  const scratch = mkdtempSync(join(tmpdir(), 'gitlab-pat-bench-fleet-'));
-  const checks: [string, boolean][] = [];
-  try {
-    const auditFigures = await benchAudit(scratch, runs);
-    checks.push(...auditFigures);
-    checks.push(...(await benchSync(scratch)));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-  console.log('\nFleet budgets');
-  for (const [text, passed] of checks) console.log(`  ${passed ? 'ok  ' : 'OVER'} ${text}`);
-  return checks.every(([, passed]) => passed);
+/** Where and with what the measured CLI runs: the bench's --dist and --node. */
+interface Contender {
+  readonly node: string;
+  readonly cli: string;
 }
 
-async function benchAudit(scratch: string, runs: number): Promise<[string, boolean][]> {
+async function benchAudit(scratch: string, runs: number, measured: Contender): Promise<[string, boolean][]> {
   await using gitlab = await startEmulator();
   gitlab.addUser({ username: 'root', admin: true });
   const admin = gitlab.issueToken({ user: 'root', name: 'auditor', scopes: ['api'] });
@@ -78,7 +67,7 @@ async function benchAudit(scratch: string, runs: number): Promise<[string, boole
   }
   const rssFile = join(scratch, 'rss');
   const ours = {
-    args: ['--require', USAGE_REPORTER, CLI, 'audit', '--fail-on', 'none'],
+    args: ['--require', USAGE_REPORTER, measured.cli, 'audit', '--fail-on', 'none'],
     env: {
       PATH: process.env.PATH,
       GITLAB_URL: gitlab.url,
@@ -116,7 +105,7 @@ async function benchAudit(scratch: string, runs: number): Promise<[string, boole
   }
 
   // Warm the file cache for both, then interleave so that machine noise hits both alike.
-  const warm = await run(process.execPath, ours.args, ours.env);
+  const warm = await run(measured.node, ours.args, ours.env);
   if (warm.exitCode !== 0) throw new Error(`gitlab-pat audit failed: ${warm.stderr.slice(-2000)}`);
   const audited = (JSON.parse(warm.stdout) as { summary: { total: number } }).summary.total;
   if (havePython) {
@@ -130,7 +119,7 @@ async function benchAudit(scratch: string, runs: number): Promise<[string, boole
   const listRequests: number[] = [];
   for (let attempt = 0; attempt < runs; attempt += 1) {
     gitlab.clearRequests();
-    oursMs.push((await run(process.execPath, ours.args, ours.env)).ms);
+    oursMs.push((await run(measured.node, ours.args, ours.env)).ms);
     listRequests.push(
       gitlab.requests.filter((request) => request.path === '/api/v4/personal_access_tokens').length,
     );
@@ -166,7 +155,7 @@ async function benchAudit(scratch: string, runs: number): Promise<[string, boole
   ];
 }
 
-async function benchSync(scratch: string): Promise<[string, boolean][]> {
+async function benchSync(scratch: string, ours: Contender): Promise<[string, boolean][]> {
   await using gitlab = await startEmulator({ now: '2026-11-27T06:00:00Z' });
   gitlab.addUser({ username: 'root', admin: true });
   const admin = gitlab.issueToken({ user: 'root', name: 'fleet', scopes: ['api'], expiresAt: '2027-09-01' });
@@ -197,7 +186,7 @@ async function benchSync(scratch: string): Promise<[string, boolean][]> {
     stringify({ defaults: { 'expires-in': '90d', 'rotate-before': '30d' }, tokens: entries }),
   );
   gitlab.clearRequests();
-  const synced = await run(process.execPath, [CLI, 'sync', '--inventory', inventory], {
+  const synced = await run(ours.node, [ours.cli, 'sync', '--inventory', inventory], {
     PATH: process.env.PATH,
     GITLAB_URL: gitlab.url,
     GITLAB_TOKEN: admin.token,
@@ -220,12 +209,13 @@ async function benchSync(scratch: string): Promise<[string, boolean][]> {
 export const fleet: BenchSection = {
   name: 'fleet',
   title: 'Fleets: audit of 10,000 tokens beside python-gitlab, sync of 500 entries',
-  async run() {
-    const scratch = mkdtempSync(join(tmpdir(), 'gitlab-pat-bench-fleet-'));
+  async run(context) {
+    const scratch = mkdtempSync(join(context.scratch, 'fleet-'));
+    const ours = { node: context.node, cli: join(context.dist, 'cli/index.js') };
     try {
       const checks = [
-        ...(await benchAudit(scratch, Number(process.env.BENCH_FLEET_RUNS ?? 3))),
-        ...(await benchSync(scratch)),
+        ...(await benchAudit(scratch, Number(process.env.BENCH_FLEET_RUNS ?? 5), ours)),
+        ...(await benchSync(scratch, ours)),
       ];
       return checks.map(([text, passed]) => budget(text, passed));
     } finally {
@@ -233,7 +223,3 @@ export const fleet: BenchSection = {
     }
   },
 };
-
-if (process.argv[1]?.endsWith('fleet.ts')) {
-  if (!(await benchFleet())) process.exitCode = 1;
-}

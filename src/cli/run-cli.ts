@@ -284,6 +284,7 @@ function toJson(result: OperationResult): Record<string, unknown> {
   if (result.token) {
     json['token-id'] = result.token.id;
     json['token-name'] = result.token.name;
+    json['token-kind'] = result.token.token_kind;
     json['expires-at'] = result.token.expires_at;
   }
   if (result.previousTokenId !== undefined) json['previous-token-id'] = result.previousTokenId;

@@ -135,6 +135,8 @@ describe('project access tokens', () => {
     expect(created.json).toMatchObject({
       operation: 'create',
       'token-name': 'reader',
+      // The same field as the Action's step output of that name.
+      'token-kind': 'project',
       details: { token_kind: 'project', access_level: ACCESS_LEVELS.reporter, resource_id: PROJECT_ID },
     });
     expect(gitlab.tokenByValue(variable('READER_TOKEN')?.value ?? '')?.name).toBe('reader');
