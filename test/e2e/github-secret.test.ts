@@ -61,6 +61,18 @@ const runner = (extra: NodeJS.ProcessEnv = {}) => ({
 });
 const gitlabChanges = () => gitlab.requests.filter((request) => request.method !== 'GET');
 
+/** The commonest run here: the service account's token rotates itself into the repository secret GITLAB_TOKEN. */
+const rotateIntoTheRepositorySecret = () =>
+  runAction(
+    {
+      'gitlab-url': gitlab.url,
+      'gitlab-token': service.token,
+      'github-secret': 'GITLAB_TOKEN',
+      'github-token': githubToken,
+    },
+    runner(),
+  );
+
 describe('the Action with github-secret', () => {
   it('rotates the token it runs with and writes the new one back to the secret it came from', async () => {
     const run = await runAction(
@@ -123,15 +135,7 @@ describe('the Action with github-secret', () => {
       times: 10,
       respond: { status: 403, body: { message: 'Resource not accessible by personal access token' } },
     });
-    const run = await runAction(
-      {
-        'gitlab-url': gitlab.url,
-        'gitlab-token': service.token,
-        'github-secret': 'GITLAB_TOKEN',
-        'github-token': githubToken,
-      },
-      runner(),
-    );
+    const run = await rotateIntoTheRepositorySecret();
     expect(run.exitCode).toBe(3);
     expect(gitlab.tokenByValue(run.outputs.token ?? '')?.revoked).toBe(false);
     expect(run.stdout).toContain(
@@ -154,15 +158,7 @@ describe('the Action with github-secret', () => {
         },
       },
     });
-    const run = await runAction(
-      {
-        'gitlab-url': gitlab.url,
-        'gitlab-token': service.token,
-        'github-secret': 'GITLAB_TOKEN',
-        'github-token': githubToken,
-      },
-      runner(),
-    );
+    const run = await rotateIntoTheRepositorySecret();
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toContain('Request blocked by policy.');
     const logged = withoutMaskCommands(`${run.stdout}\n${run.stderr}`);
@@ -176,15 +172,7 @@ describe('the Action with github-secret', () => {
       path: `/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN`,
       respond: { status: 503, headers: { 'retry-after': '0' }, body: { message: 'Service Unavailable' } },
     });
-    const run = await runAction(
-      {
-        'gitlab-url': gitlab.url,
-        'gitlab-token': service.token,
-        'github-secret': 'GITLAB_TOKEN',
-        'github-token': githubToken,
-      },
-      runner(),
-    );
+    const run = await rotateIntoTheRepositorySecret();
     expect(run.exitCode, run.stdout).toBe(0);
     expect(github.secretValue({ repository: REPOSITORY }, 'GITLAB_TOKEN')).toBe(run.outputs.token);
   });
@@ -221,15 +209,7 @@ describe('the Action with github-secret', () => {
         headers: { location: `${elsewhere.url}/repos/${REPOSITORY}/actions/secrets/GITLAB_TOKEN` },
       },
     });
-    const run = await runAction(
-      {
-        'gitlab-url': gitlab.url,
-        'gitlab-token': service.token,
-        'github-secret': 'GITLAB_TOKEN',
-        'github-token': githubToken,
-      },
-      runner(),
-    );
+    const run = await rotateIntoTheRepositorySecret();
     expect(run.exitCode, run.stdout + run.stderr).toBe(3);
     expect(elsewhere.requests).toEqual([]);
     expect(github.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
