@@ -4,7 +4,8 @@
  * written anywhere, and every text that is shortened for a message is redacted before it is cut (`excerpt`): a
  * secret cut in two is no longer recognisable, and its first half would be printed.
  *
- * The forms: raw; base64 at any offset (Basic auth, Kubernetes secrets); and, character by character, whatever a
+ * The forms: raw; its random part without the token prefix; either in upper or lower case; base64 at any offset
+ * (Basic auth, Kubernetes secrets); and, character by character, whatever a
  * server may do to a value it echoes: percent-encoding in either case (`%2B`, `%2b`, twice-encoded `%252B`),
  * form-encoding (`+` for a space, a space for a `+` that was decoded), JSON escapes (`\/`, `\u002B`, `\"`) and HTML
  * character references (`&#43;`, `&#x2B;`, `&#X2b;`, `&plus;`, `&amp;`), mixed freely within one value.
@@ -45,6 +46,7 @@ export class SecretRegistry {
     this.#values.add(secret);
     this.#forms.add(secret);
     for (const form of base64Forms(secret)) this.#forms.add(form);
+    for (const form of partialForms(secret)) this.#forms.add(form);
     this.#decoded = [...this.#decoded, foldSpaces(secret)].sort((a, b) => b.length - a.length);
   }
 
@@ -286,6 +288,19 @@ const JSON_ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /** Base64 forms: the value alone (padded, unpadded, URL-safe) and inside a longer base64 text at every offset. */
+/**
+ * Forms in which a server may echo a token's secret part without the token itself: its random part without the
+ * prefix (`glpat-`, `mycorp-glpat-`), which alone is the secret, and the token or that part in upper or lower case
+ * (a WAF or a log that normalises case). Shorter than 12 characters, a part would redact ordinary words.
+ */
+function partialForms(secret: string): string[] {
+  const random = /^(?:[a-z0-9]+-)*gl[a-z]+-(.+)$/.exec(secret)?.[1];
+  const parts = random !== undefined && random.length >= 12 ? [secret, random] : [secret];
+  return parts
+    .flatMap((part) => [part, part.toUpperCase(), part.toLowerCase()])
+    .filter((form) => form !== secret);
+}
+
 function base64Forms(secret: string): string[] {
   const base64 = Buffer.from(secret, 'utf8').toString('base64');
   const forms = [base64, base64.replace(/=+$/, ''), Buffer.from(secret, 'utf8').toString('base64url')];

@@ -180,3 +180,63 @@ describe('options: defaults and normal forms', () => {
     });
   });
 });
+
+describe('one wrong value is one problem: the options around it are judged by the operation given', () => {
+  it.each<{ raw: RawOptions; problem: string }>([
+    {
+      raw: { operation: 'list', 'expires-within': '30x' },
+      problem: 'Input expires-within: expected a duration',
+    },
+    {
+      raw: { operation: 'create', name: 'ci', scopes: 'api', 'expires-at': '2026-13-45' },
+      problem: 'Input expires-at: expected',
+    },
+  ])('$raw', ({ raw, problem }) => {
+    const message = inputError(raw);
+    expect(message).toContain(problem);
+    expect(message).not.toContain('does not apply');
+  });
+
+  it('an operation that is not one says so, and nothing about which options it would take', () => {
+    const message = inputError({ operation: 'lsit', 'expires-within': '30d' });
+    expect(message).toContain('Input operation');
+    expect(message).not.toContain('does not apply');
+  });
+
+  it('a valid operation still refuses the options it does not take, beside another problem', () => {
+    const message = inputError({ operation: 'list', 'expires-within': '30x', 'rotate-before': '30d' });
+    expect(message).toContain('Input expires-within: expected a duration');
+    expect(message).toContain('Input rotate-before does not apply to operation list');
+  });
+});
+
+describe('ids and paths that a URL would turn into something else are refused before any request', () => {
+  it.each<{ raw: RawOptions; contains: string[] }>([
+    {
+      raw: { operation: 'get', 'token-id': '9007199254740993' },
+      contains: ['Input token-id', 'from 1 to 9007199254740991', '"9007199254740993"'],
+    },
+    { raw: { operation: 'get', 'token-id': '9'.repeat(400) }, contains: ['Input token-id', 'from 1 to'] },
+    { raw: { operation: 'list', user: '9007199254740993' }, contains: ['Input user', 'a user id from 1'] },
+    {
+      raw: { 'variable-key': 'K', 'variable-project': '..' },
+      contains: ['Input variable-project', 'full path'],
+    },
+    {
+      raw: { 'variable-key': 'K', 'variable-project': '.' },
+      contains: ['Input variable-project', 'full path'],
+    },
+    { raw: { 'variable-key': 'K', 'variable-group': 'acme/../other' }, contains: ['Input variable-group'] },
+    {
+      raw: { operation: 'list', 'token-kind': 'project', project: '90071992547409930' },
+      contains: ['Input project', 'numeric id'],
+    },
+  ])('$raw', ({ raw, contains }) => {
+    const message = inputError(raw);
+    for (const part of contains) expect(message).toContain(part);
+  });
+
+  it('a path with dots inside a segment is still a path', () => {
+    expect(() => parse({ 'variable-key': 'K', 'variable-project': 'acme/app.v2' })).not.toThrow();
+  });
+});

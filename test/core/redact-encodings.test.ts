@@ -154,3 +154,22 @@ describe('many secrets in one long text (a fleet run: every new token of the run
     expect(registry(PLAIN, ODD).redact(`${PLAIN}${encodeURIComponent(ODD)}`)).toBe(`${REDACTED}${REDACTED}`);
   });
 });
+
+describe("a token's secret part echoed without its prefix, or in another case", () => {
+  it.each<[string, (secret: string) => string]>([
+    ['without glpat-', (secret) => secret.slice('glpat-'.length)],
+    ['upper case', (secret) => secret.toUpperCase()],
+    ['lower case, without the prefix', (secret) => secret.slice('glpat-'.length).toLowerCase()],
+    ['behind an instance prefix, without it', (secret) => secret.slice('mycorp-glpat-'.length)],
+  ])('%s', (_, echo) => {
+    const secret = _.includes('instance')
+      ? 'mycorp-glpat-Zq0123456789abcdefXY'
+      : 'glpat-Zq0123456789abcdefXY';
+    const redacted = registry(secret).redact(`{"value":"${echo(secret)}"} is not allowed`);
+    expect(redacted).toBe(`{"value":"${REDACTED}"} is not allowed`);
+  });
+
+  it('a short secret does not turn its parts into forms (ordinary words would be redacted)', () => {
+    expect(registry('glpat-shortone').redact('shortone')).toBe('shortone');
+  });
+});

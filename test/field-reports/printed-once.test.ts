@@ -42,6 +42,31 @@ describe('the headline of a change, once', () => {
     expect(count(run.stderr, 'Created ')).toBe(1);
   });
 
+  it('CLI revoke, and the Action revoking', async () => {
+    const cli = await runCli(['revoke', '--user', 'svc-deploy', '--token-name', 'deploy'], seed.env());
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    expect(count(cli.stderr, 'Revoked token 200')).toBe(1);
+
+    const other = seed.gitlab.issueToken({
+      user: 'svc-deploy',
+      name: 'other',
+      scopes: ['api'],
+      expiresAt: '2027-01-01',
+    });
+    const action = await runAction({
+      'gitlab-url': seed.gitlab.url,
+      'gitlab-token': seed.admin.token,
+      operation: 'revoke',
+      'token-id': String(other.id),
+    });
+    expect(action.exitCode, action.stdout).toBe(0);
+    const shown = action.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::debug::'))
+      .join('\n');
+    expect(count(shown, `Revoked token ${other.id}`)).toBe(1);
+  });
+
   it('the Action rotating itself', async () => {
     const run = await runAction({
       'gitlab-url': seed.gitlab.url,

@@ -124,6 +124,9 @@ describe('sync', () => {
       'failed',
     ]);
     expect(gitlab.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+    // The log says what a dry run would do, not what it does.
+    expect(run.lines.some((line) => line.includes('would create it (create-missing)'))).toBe(true);
+    expect(run.lines.some((line) => line.includes('creating it'))).toBe(false);
   });
 
   it('exits 3 when one variable write fails after its rotation, with the token in the fallback, and does the others', async () => {

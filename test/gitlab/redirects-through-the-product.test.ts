@@ -99,3 +99,20 @@ describe('the built CLI', () => {
     expect(elsewhere.connections()).toBe(0);
   });
 });
+
+describe('a gitlab-url that names no GitLab API', () => {
+  it.each([
+    ['a path GitLab is not served under', '/gitlab'],
+    ["a page's address", '/-/user_settings/personal_access_tokens'],
+  ])('%s: says to check gitlab-url, not an id or name', async (_, path) => {
+    const run = await runCli(['get', '--gitlab-url', `${f.gitlab.url}${path}`], {
+      GITLAB_TOKEN: f.service.token,
+    });
+
+    expect(run.exitCode).toBe(ExitCode.failedUnchanged);
+    expect(run.stderr).toContain('answered 404');
+    expect(run.stderr).toContain('No GitLab API answers at this address');
+    expect(run.stderr).toContain('check gitlab-url');
+    expect(run.stderr).not.toContain('check the id or name');
+  });
+});

@@ -132,6 +132,14 @@ describe('personal access tokens: every operation', () => {
     ]);
   });
 
+  it('a token id that does not exist: the message speaks of users, as the kind does', async () => {
+    const run = await w.run({ ...asAdmin(), operation: 'get', 'token-id': '9999' });
+    expect(exitCodeOf(run)).toBe(ExitCode.failedUnchanged);
+    expect(run.error?.message).toContain(
+      'Token 9999 does not exist. Check token-id (a token of another user is not found here), or use token-name.',
+    );
+  });
+
   it('a token of another user than the one named is refused before anything changes', async () => {
     const run = await w.run({
       ...asAdmin(),

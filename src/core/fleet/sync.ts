@@ -178,7 +178,10 @@ async function runEntry(
           `${error.message} Set create-missing: true (with scopes) to have sync create it.`,
         );
       }
-      log.info(`No active token named "${entry.create.create?.name ?? ''}": creating it (create-missing).`);
+      const name = entry.create.create?.name ?? '';
+      log.info(
+        `No active token named "${name}": ${run.options.dryRun ? 'would create it' : 'creating it'} (create-missing).`,
+      );
       const result = await createToken(contextFor(entry.create));
       return entryReport(entry, result, 'created');
     }

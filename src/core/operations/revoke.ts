@@ -12,7 +12,7 @@ import type { OperationContext } from './operation-context.js';
 import type { OperationResult } from './result.js';
 
 export async function revokeToken(context: OperationContext): Promise<OperationResult> {
-  const { options, api, log } = context;
+  const { options, api } = context;
   const resolved = await resolveToken(context, options.address, 'revoke');
   const { token, owner } = resolved;
   const label = describeToken(token);
@@ -47,7 +47,7 @@ export async function revokeToken(context: OperationContext): Promise<OperationR
       }),
     );
   }
-  log.info(`Revoked ${label}.`);
+  // The headline is the only line that says so: every front door prints it (issue 8, kind 7: said once).
   return result(`Revoked ${label}.`, revokedNow, true);
 }
 

@@ -27,15 +27,29 @@ const TOKEN_MAKING: readonly Operation[] = ['create', 'rotate'];
 /** The operations over many tokens: an inventory's (sync) or every one the credential can see (audit). */
 const FLEET: readonly Operation[] = ['sync', 'audit'];
 
+/**
+ * A GitLab id: digits that make a positive safe integer. Above 2^53 a JavaScript number is rounded, and the request
+ * would name another id than the one given.
+ */
+function wholeId(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const id = Number(text);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
 function parseUser(text: string): Parsed<UserRef> {
-  if (/^\d+$/.test(text)) return ok(Number(text));
+  if (/^\d+$/.test(text)) {
+    const id = wholeId(text);
+    return id === undefined ? bad('a user id from 1 to 9007199254740991, or a username') : ok(id);
+  }
   return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/.test(text) ? ok(text) : bad('a user id (number) or a username');
 }
 
 export type TokenIdRef = number | 'self';
 function parseTokenId(text: string): Parsed<TokenIdRef> {
   if (text.toLowerCase() === 'self') return ok('self');
-  return /^\d+$/.test(text) && Number(text) > 0 ? ok(Number(text)) : bad('"self" or a numeric token id');
+  const id = wholeId(text);
+  return id !== undefined ? ok(id) : bad('"self" or a numeric token id from 1 to 9007199254740991');
 }
 
 function parseScopesText(text: string): Parsed<string[]> {
@@ -136,10 +150,16 @@ function parseEnvironmentScope(text: string): Parsed<string> {
 }
 
 function parseNamespace(text: string): Parsed<NamespaceRef> {
-  if (/^\d+$/.test(text)) return ok(Number(text));
-  return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/.test(text)
+  const expected = 'a numeric id or a full path such as my-group/my-project';
+  if (/^\d+$/.test(text)) {
+    const id = wholeId(text);
+    return id === undefined ? bad(expected) : ok(id);
+  }
+  // A segment of dots alone is no GitLab path, and a URL would resolve it: `..` would reach another endpoint.
+  return /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/.test(text) &&
+    !text.split('/').some((segment) => /^\.+$/.test(segment))
     ? ok(text)
-    : bad('a numeric id or a full path such as my-group/my-project');
+    : bad(expected);
 }
 
 /** A file path as given (relative paths are relative to the working directory of the run). */

@@ -112,7 +112,8 @@ export function givenOptions(raw: RawOptions, names: readonly string[]): Record<
 }
 
 /**
- * Parses the given options of one shape: a typed record, or the problems (one line each, naming the input).
+ * Parses the given options of one shape: a typed record of those that parsed, and the problems of those that did
+ * not (one line each, naming the input). Callers act on the record only when there are no problems.
  * `label` names where the options came from in messages ("Input", or "tokens[3] (deploy-bot): key").
  */
 export function parseShape<S extends OptionShape>(
@@ -137,13 +138,22 @@ export function parseShape<S extends OptionShape>(
         : describeGiven(text, result.problem);
     problems.push(`${label(name)}: expected ${result.expected}; ${shown}.`);
   }
-  return problems.length === 0 ? { input: input as ShapeOutput<S>, problems } : { input: {}, problems };
+  // With problems, the options that did parse: later checks (which options apply to the operation) need the
+  // operation even when another option is wrong, and must not fall back to the default operation's rules.
+  return { input: input as ShapeOutput<S>, problems };
 }
 
 /** What one option shape parses to: every option optional, typed by its parse. */
 export type ShapeOutput<S extends OptionShape> = {
   readonly [K in keyof S]?: S[K] extends OptionSchema<infer O> ? O : never;
 };
+
+const MISAPPLIED = 'does not apply to operation';
+
+/** Whether a problem is misappliedOptions' (it means nothing while the operation itself is not valid). */
+export function isMisappliedProblem(problem: string): boolean {
+  return problem.includes(` ${MISAPPLIED} `);
+}
 
 /** Options of a shape given to an operation they do not apply to. */
 export function misappliedOptions(
@@ -156,7 +166,7 @@ export function misappliedOptions(
     const applies = optionMeta(schema).operations;
     if (given[name] !== undefined && applies && !applies.includes(operation)) {
       problems.push(
-        `Input ${name} does not apply to operation ${operation} (it is for ${applies.join(', ')}); remove it or change the operation.`,
+        `Input ${name} ${MISAPPLIED} ${operation} (it is for ${applies.join(', ')}); remove it or change the operation.`,
       );
     }
   }

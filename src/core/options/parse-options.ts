@@ -29,6 +29,7 @@ import {
   optionMeta,
   orphanProblem,
   parseShape,
+  isMisappliedProblem,
   type Operation,
   type OptionMeta,
   type OptionShape,
@@ -201,10 +202,14 @@ export function tryParseOptions<T extends unknown[]>(
   const input = parsed.input;
   const problems = [...parsed.problems];
   const operation = input.operation ?? 'rotate';
-  problems.push(...misappliedOptions(GITLAB_OPTIONS, given, operation));
+  // An operation that is not one (already a problem) cannot say which options apply: judging them by the default
+  // operation's rules would add a wrong line for every option `rotate` does not take.
+  const operationKnown = given.operation === undefined || input.operation !== undefined;
+  const applicable = (each: string) => operationKnown || !isMisappliedProblem(each);
+  problems.push(...misappliedOptions(GITLAB_OPTIONS, given, operation).filter(applicable));
   const setValues = sets.map((set) => {
     const result = set.parse(given, { operation, input });
-    problems.push(...result.problems);
+    problems.push(...result.problems.filter(applicable));
     return result.value;
   }) as T;
   if (parsed.problems.length > 0) return { problems };

@@ -225,10 +225,26 @@ export async function readCredential(context: OperationContext, owner: TokenOwne
   return toAccessToken(owner.kind, raw);
 }
 
+/**
+ * Every access token can read itself at GET /personal_access_tokens/self (GitLab 16.0+), so a 404 there says no
+ * GitLab API answers under gitlab-url, not that a token is missing.
+ */
+const NO_API_AT_GITLAB_URL =
+  'No GitLab API answers at this address (every access token can read itself there): check gitlab-url. It is the address GitLab is served from, such as https://gitlab.example.com, or https://example.com/gitlab when GitLab is served under a path; not /api/v4 and not the address of a page.';
+
+/** What owns a token of each kind, as a noun ("a token of another user"). */
+const OWNER_NOUN: Readonly<Record<TokenOwner['kind'], string>> = {
+  personal: 'user',
+  project: 'project',
+  group: 'group',
+  'service-account': 'service account',
+};
+
 /** What a refused credential means, by the kind of token it is said to be. */
 function credentialAdvice(owner: TokenOwner): Partial<Record<AdviceKey, string>> {
   if (owner.kind !== 'project' && owner.kind !== 'group') {
     return {
+      404: NO_API_AT_GITLAB_URL,
       403: 'GitLab refused the credential (gitlab-token) before looking at any token. When it says the account is blocked, an administrator must unblock its user; until then none of its tokens work.',
     };
   }
@@ -237,6 +253,7 @@ function credentialAdvice(owner: TokenOwner): Partial<Record<AdviceKey, string>>
   const where = resource === undefined ? `its ${kind}` : `${kind} ${resource}`;
   const manager = kind === 'project' ? `a Maintainer or Owner of ${where}` : `an Owner of ${where}`;
   return {
+    404: NO_API_AT_GITLAB_URL,
     401: `GitLab did not accept the credential (gitlab-token), a ${kind} access token: check that it is the current token. A ${kind} access token also stops working for good when its ${kind} is deleted (then create a new token where it is needed).`,
     403: `GitLab refused the credential (gitlab-token), a ${kind} access token: when it says the account is blocked, its bot user is blocked, and none of its tokens work. An administrator must unblock the bot user, or ${manager} creates a new ${kind} access token (token-kind ${kind}, operation create).`,
     expired: `The credential (gitlab-token), a ${kind} access token, has expired, so it can no longer rotate itself. GitLab still rotates an expired token that is not revoked for ${manager}, or an administrator: run rotate once with such a credential as gitlab-token (token-kind ${kind}, ${kind} ${resource ?? '<id or path>'}, token-name <its name>), and store the new token where gitlab-token comes from.`,
@@ -268,7 +285,7 @@ async function readById(context: OperationContext, owner: ResolvedOwner, id: num
   const managed = `Reading the tokens of ${owner.label} needs ${tokenKindOf(owner).managers}; GitLab answers 401 to anyone else. Check the role of gitlab-token's user, and token-kind.`;
   return callGitlab(context, `Reading token ${id} of ${owner.label}`, read, {
     401: owner.kind === 'personal' ? hidden : managed,
-    404: `Token ${id} does not exist${owner.kind === 'personal' ? '' : ` in ${owner.label}`}. Check token-id (a token of another ${owner.kind === 'service-account' ? 'account' : owner.kind} is not found here), or use token-name.`,
+    404: `Token ${id} does not exist${owner.kind === 'personal' ? '' : ` in ${owner.label}`}. Check token-id (a token of another ${OWNER_NOUN[owner.kind]} is not found here), or use token-name.`,
     denied: owner.kind === 'personal' ? hidden : managed,
   });
 }
