@@ -8,7 +8,9 @@
 import type { InventoryList } from '../core/fleet/read-inventory.js';
 import type { InventoryListShape } from '../core/fleet/inventory-schema.js';
 import type { Logger } from '../core/logger.js';
+import type { GithubSecretPlace } from './github-secrets-api.js';
 import {
+  describeGithubSecret,
   githubSecretDestination,
   resolveGithubSecretPlace,
   type GithubSecretDependencies,
@@ -63,8 +65,9 @@ export function githubSecretsList(
           : environment !== undefined
             ? { kind: 'environment', repository, environment }
             : { kind: 'repository', repository };
+      let place: GithubSecretPlace;
       try {
-        resolveGithubSecretPlace(scope, deps.defaultRepository);
+        place = resolveGithubSecretPlace(scope, deps.defaultRepository);
       } catch (error) {
         return {
           problems: [
@@ -73,7 +76,20 @@ export function githubSecretsList(
         };
       }
       const target = { name, scope, token };
-      return { problems: [], destination: () => githubSecretDestination(target, deps) };
+      return {
+        problems: [],
+        destination: () => githubSecretDestination(target, deps),
+        place: { identity: placeIdentity(name, place), description: describeGithubSecret(name, place) },
+      };
     },
   };
+}
+
+/** GitHub compares secret, repository, organization and environment names without case. */
+function placeIdentity(name: string, place: GithubSecretPlace): string {
+  const where =
+    place.kind === 'organization'
+      ? `organization ${place.org}`
+      : `repository ${place.repository.owner}/${place.repository.name}${place.kind === 'environment' ? ` environment ${place.environment}` : ''}`;
+  return `github-secret|${where.toLowerCase()}|${name.toUpperCase()}`;
 }

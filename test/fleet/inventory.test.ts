@@ -136,6 +136,16 @@ describe('an inventory', () => {
       `${entry('')}  - key: other\n    user: bob\n    token-name: t\n    variables: [{ key: DEPLOY_TOKEN, project: Platform/Deployer }]\n`,
       'tokens[1] (other): variables[0]: CI/CD variable DEPLOY_TOKEN in project platform/deployer (environment scope *) is also written by tokens[0] (deploy-bot)',
     ],
+    [
+      "one entry's variable as another's fallback",
+      `${entry('')}  - key: other\n    user: bob\n    token-name: t\n    variables: [{ key: DEPLOY_TOKEN_FALLBACK, project: platform/deployer }]\n`,
+      "tokens[1] (other): variables[0]: CI/CD variable DEPLOY_TOKEN_FALLBACK in project platform/deployer (environment scope *) is also the fallback of tokens[0] (deploy-bot) (variables[0].fallback-key), where its new token goes when a write fails; one place holds one token, or one entry's new token would overwrite the other's and be lost. Give tokens[0] (deploy-bot) variables[0] another fallback-key (it is DEPLOY_TOKEN_FALLBACK unless given), or the other entry another key.",
+    ],
+    [
+      'one fallback for two variables',
+      `${entry('').replace('{ key: DEPLOY_TOKEN }', '{ key: DEPLOY_TOKEN, fallback-key: SPARE }')}  - key: other\n    user: bob\n    token-name: t\n    variables: [{ key: OTHER, project: platform/deployer, fallback-key: SPARE }]\n`,
+      "tokens[1] (other): variables[0].fallback-key: CI/CD variable SPARE in project platform/deployer (environment scope *) is this entry's fallback, and also the fallback of tokens[0] (deploy-bot) (variables[0].fallback-key)",
+    ],
     ['not YAML', 'tokens: [\n  - a', 'line 2'],
     ['a list at the top', '- a\n- b\n', 'the file: expected a mapping with tokens'],
     [
@@ -145,6 +155,23 @@ describe('an inventory', () => {
     ],
   ])('refuses %s', async (_, text, expected) => {
     expect(await problemsOf(text)).toContain(expected);
+  });
+
+  it('says a variable shared whole (with its fallback) once', async () => {
+    const problems = await problemsOf(
+      `${entry('')}  - key: other\n    user: bob\n    token-name: t\n    variables: [{ key: DEPLOY_TOKEN, project: platform/deployer }]\n`,
+    );
+    expect(problems).toContain('has a problem;');
+  });
+
+  it('lets two entries write one key in different environment scopes, and their fallbacks too', async () => {
+    const entries = await readInventory({
+      path: 'tokens.yml',
+      text: `${entry('').replace('{ key: DEPLOY_TOKEN }', '{ key: DEPLOY_TOKEN, environment-scope: production }')}  - key: other\n    user: bob\n    token-name: t\n    variables: [{ key: DEPLOY_TOKEN, project: platform/deployer, environment-scope: staging }]\n`,
+      run: run(),
+      lists: [],
+    });
+    expect(entries.map((each) => each.key)).toEqual(['deploy-bot', 'other']);
   });
 
   it('reports every problem at once, numbered by entry', async () => {

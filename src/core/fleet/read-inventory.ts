@@ -62,7 +62,28 @@ export interface InventoryList {
   build(
     values: Readonly<Record<string, unknown>>,
     label: string,
-  ): { readonly destination?: () => Destination; readonly problems: readonly string[] };
+  ): {
+    readonly destination?: () => Destination;
+    /** Where the destination delivers: its identity and description, for the one-place-one-token rule. */
+    readonly place?: { readonly identity: string; readonly description: string };
+    readonly problems: readonly string[];
+  };
+}
+
+/**
+ * Somewhere an entry delivers its new token, as far as the file tells: two entries must never share one. The
+ * identity compares as the place's owner does (GitLab paths and everything GitHub case-insensitively).
+ */
+export interface DeliveryPlace {
+  readonly identity: string;
+  /** `CI/CD variable DEPLOY in project group/app (environment scope *)`. */
+  readonly description: string;
+  /** Within the entry: `variables[0]`, `github-secrets[1]`. */
+  readonly where: string;
+  /** A fallback is written only when a destination fails, and then holds the token as surely. */
+  readonly role: 'destination' | 'fallback';
+  /** How to tell the two apart, said of the entry labelled so. */
+  readonly fix: (label: string) => string;
 }
 
 export interface ReadInventoryInput {
@@ -100,7 +121,7 @@ export async function readInventory(input: ReadInventoryInput): Promise<Inventor
   const entries: InventoryEntry[] = [];
   const byKey = new Map<string, number>();
   const byFamily = new Map<string, InventoryEntry>();
-  const byVariable = new Map<string, string>();
+  const byPlace = new Map<string, DeliveryPlace & { readonly label: string }>();
   for (const [index, raw] of file.tokens.entries()) {
     const label = `tokens[${index}] (${raw.key})`;
     const earlier = byKey.get(raw.key);
@@ -120,18 +141,22 @@ export async function readInventory(input: ReadInventoryInput): Promise<Inventor
       continue;
     }
     byFamily.set(built.entry.familyKey, built.entry);
-    // One variable holds one token: two entries writing it would overwrite each other on every run.
-    for (const [position, variable] of built.entry.variables.entries()) {
-      if (variable.owner === undefined || variable.owner === 'token-resource') continue;
-      const where = `${variable.owner.kind} ${String(variable.owner.ref).toLowerCase()}`;
-      const identity = `${where}|${variable.key}|${variable.environmentScope}`;
-      const holder = byVariable.get(identity);
-      if (holder !== undefined && holder !== built.entry.label) {
+    // One place holds one token: two entries delivering there (a variable, its fallback, a GitHub secret) would
+    // overwrite each other, and the first one's new token would be lost while both report where it is.
+    const told = new Set<string>();
+    for (const place of built.places) {
+      const holder = byPlace.get(place.identity);
+      if (holder !== undefined && holder.label !== built.entry.label) {
+        // A variable shared whole shares its fallback too: one problem says it.
+        const pair = `${holder.label}|${holder.where.split('.')[0] ?? ''}|${place.where.split('.')[0] ?? ''}`;
+        if (told.has(pair)) continue;
+        told.add(pair);
         problems.push(
-          `${label}: variables[${position}]: CI/CD variable ${variable.key} in ${where} (environment scope ${variable.environmentScope}) is also written by ${holder}; one variable holds one token, or each run would overwrite the other's.`,
+          `${label}: ${place.where}: ${place.description} is ${place.role === 'fallback' ? "this entry's fallback, and " : ''}also ${holder.role === 'fallback' ? `the fallback of ${holder.label} (${holder.where}), where its new token goes when a write fails` : `written by ${holder.label} (${holder.where})`}; one place holds one token, or one entry's new token would overwrite the other's and be lost. ${place.role !== 'fallback' && holder.role === 'fallback' ? holder.fix(holder.label) : place.fix(label)}`,
         );
+        continue;
       }
-      byVariable.set(identity, built.entry.label);
+      if (holder === undefined) byPlace.set(place.identity, { ...place, label: built.entry.label });
     }
     entries.push(built.entry);
   }
@@ -356,7 +381,7 @@ function buildEntry(
   label: string,
   merged: Record<string, unknown>,
   input: ReadInventoryInput,
-): { entry?: InventoryEntry; problems: string[] } {
+): { entry?: InventoryEntry; places: DeliveryPlace[]; problems: string[] } {
   const { run } = input;
   const fleet = run.fleet;
   if (!fleet) throw new Error('an inventory is read for sync and audit only, which have the fleet options');
@@ -431,6 +456,7 @@ function buildEntry(
   }
 
   const variables: VariableTarget[] = [];
+  const places: DeliveryPlace[] = [];
   const extraDestinations: (() => Destination)[] = [];
   const owner = primary?.address.owner;
   const items = (merged.variables as Record<string, unknown>[] | undefined) ?? [];
@@ -458,6 +484,7 @@ function buildEntry(
       continue;
     }
     variables.push(target);
+    places.push(...variablePlaces(target, `variables[${position}]`));
   }
   for (const list of input.lists) {
     const listItems = (merged[list.shape.key] as Record<string, unknown>[] | undefined) ?? [];
@@ -474,6 +501,14 @@ function buildEntry(
       const built = list.build(parsed.input, itemLabel);
       problems.push(...built.problems);
       if (built.destination) extraDestinations.push(built.destination);
+      if (built.place) {
+        places.push({
+          ...built.place,
+          where: `${list.shape.key}[${position}]`,
+          role: 'destination',
+          fix: () => 'Give one of them another name.',
+        });
+      }
     }
   }
   if (
@@ -487,8 +522,9 @@ function buildEntry(
       `${label}: has no variables${input.lists.map((list) => ` or ${list.shape.key}`).join('')}: a rotated or created token would have nowhere to go, and its value would be lost. Add variables: [{ key: ..., project: ... }].`,
     );
   }
-  if (!primary || problems.length > 0) return { problems };
+  if (!primary || problems.length > 0) return { places, problems };
   return {
+    places,
     problems,
     entry: {
       index,
@@ -504,6 +540,36 @@ function buildEntry(
       selectsCredential: state === 'active' && selectsCredential,
     },
   };
+}
+
+/**
+ * A variable and its fallback (the same owner and environment scope, key fallback-key), when the file names the
+ * owner. By the text of its ref: a project named by path in one entry and by id in another is told apart only at run
+ * time (sync.ts).
+ */
+function variablePlaces(target: VariableTarget, where: string): DeliveryPlace[] {
+  if (target.owner === undefined || target.owner === 'token-resource') return [];
+  const owner = `${target.owner.kind} ${String(target.owner.ref).toLowerCase()}`;
+  const place = (key: string) => ({
+    identity: `variable|${owner}|${key}|${target.environmentScope}`,
+    description: `CI/CD variable ${key} in ${owner} (environment scope ${target.environmentScope})`,
+  });
+  return [
+    {
+      ...place(target.key),
+      where,
+      role: 'destination',
+      fix: () =>
+        'Give one of them another key (or environment-scope, if the two are meant for different environments).',
+    },
+    {
+      ...place(target.fallbackKey),
+      where: `${where}.fallback-key`,
+      role: 'fallback',
+      fix: (label) =>
+        `Give ${label} ${where} another fallback-key (it is ${target.key}_FALLBACK unless given), or the other entry another key.`,
+    },
+  ];
 }
 
 function itemKeyOf(option: string): string {

@@ -22,6 +22,7 @@ import type { Options } from '../options/parse-options.js';
 import type { SyncEntryReport, SyncReport, SyncResult } from '../report/fleet-report.js';
 import { describeToken } from '../tokens/access-token.js';
 import { NoSuchToken, type ResolvedToken } from '../tokens/resolve-token.js';
+import { claimDestinations, type DestinationClaims } from './destination-claims.js';
 import { createKeyedLimit } from './keyed-limit.js';
 import { planFleet } from './plan.js';
 import type { InventoryEntry } from './read-inventory.js';
@@ -56,6 +57,8 @@ export async function syncInventory(
 
   const reports = new Map<string, SyncEntryReport>();
   const claims = new Map<string, string>();
+  // Before any entry runs: an entry that would deliver where an earlier one does is refused (it changes nothing).
+  const places = await claimDestinations(context.api, [...plan.concurrent, ...plan.last], fleet.concurrency);
   let finished = 0;
   const record = (entry: InventoryEntry, report: SyncEntryReport) => {
     reports.set(entry.key, report);
@@ -68,7 +71,12 @@ export async function syncInventory(
   await Promise.all(
     plan.concurrent.map((entry) =>
       limit.run(entry.familyKey, async () => {
-        const outcome = await runEntry(context, entry, 'concurrent', claims);
+        const refusal = places.refused.get(entry.key);
+        if (refusal) {
+          record(entry, failedReport(context, entry, refusal));
+          return;
+        }
+        const outcome = await runEntry(context, entry, 'concurrent', claims, places);
         if (outcome === 'deferred') deferred.push(entry);
         else record(entry, outcome);
       }),
@@ -78,7 +86,12 @@ export async function syncInventory(
     log.info(
       `${entry.label} manages the credential itself (gitlab-token): it runs now, after every other entry, because its rotation replaces the credential they use.`,
     );
-    const outcome = await runEntry(context, entry, sharded ? 'sharded' : 'last', claims);
+    const refusal = places.refused.get(entry.key);
+    if (refusal) {
+      record(entry, failedReport(context, entry, refusal));
+      continue;
+    }
+    const outcome = await runEntry(context, entry, sharded ? 'sharded' : 'last', claims, places);
     if (outcome === 'deferred') continue;
     record(entry, outcome);
     if (outcome.result === 'rotated') {
@@ -128,6 +141,7 @@ async function runEntry(
   entry: InventoryEntry,
   phase: Phase,
   claims: Map<string, string>,
+  places: DestinationClaims,
 ): Promise<SyncEntryReport | 'deferred'> {
   const log = entryLogger(run.log, entry.key);
   const beforeChange = (resolved: ResolvedToken) => {
@@ -151,7 +165,7 @@ async function runEntry(
     ...run,
     options,
     log,
-    ...destinationsOf(run, entry, log),
+    ...destinationsOf(run, entry, log, places),
     beforeChange,
   });
 
@@ -187,22 +201,26 @@ async function runEntry(
     }
   } catch (error) {
     if (error instanceof DeferredToLast) return 'deferred';
-    const exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
-    const changed = error instanceof PatError ? error.changedToken : undefined;
-    const steps =
-      error instanceof PatError && error.steps.length > 0 ? ` To recover: ${error.steps.join(' ')}` : '';
-    const message = run.log.redact(`${error instanceof Error ? error.message : String(error)}${steps}`);
-    return {
-      ...emptyReport(entry, 'failed'),
-      'token-id': changed?.id ?? null,
-      'token-name': changed?.name ?? null,
-      'expires-at': changed?.expiresAt ?? null,
-      'stored-in': changed?.storedIn ?? [],
-      'exit-code': exitCode,
-      summary: message.split('\n')[0] ?? message,
-      error: message,
-    };
+    return failedReport(run, entry, error);
   }
+}
+
+function failedReport(run: OperationContext, entry: InventoryEntry, error: unknown): SyncEntryReport {
+  const exitCode = error instanceof PatError ? error.exitCode : ExitCode.failedUnchanged;
+  const changed = error instanceof PatError ? error.changedToken : undefined;
+  const steps =
+    error instanceof PatError && error.steps.length > 0 ? ` To recover: ${error.steps.join(' ')}` : '';
+  const message = run.log.redact(`${error instanceof Error ? error.message : String(error)}${steps}`);
+  return {
+    ...emptyReport(entry, 'failed'),
+    'token-id': changed?.id ?? null,
+    'token-name': changed?.name ?? null,
+    'expires-at': changed?.expiresAt ?? null,
+    'stored-in': changed?.storedIn ?? [],
+    'exit-code': exitCode,
+    summary: message.split('\n')[0] ?? message,
+    error: message,
+  };
 }
 
 /** Where a new value of this entry goes: its variables (each with its fallback) and the front door's extras. */
@@ -210,13 +228,23 @@ function destinationsOf(
   run: OperationContext,
   entry: InventoryEntry,
   log: Logger,
+  places: DestinationClaims,
 ): { destinations: Destination[]; fallbacks: Destination[] } {
   const dependencies = { api: run.api, log, wait: run.wait, sampleToken: run.options.gitlabToken };
   const destinations: Destination[] = [];
   const fallbacks: Destination[] = [];
   for (const variable of entry.variables) {
-    destinations.push(gitlabVariableDestination(variable, dependencies));
-    fallbacks.push(gitlabVariableDestination({ ...variable, key: variable.fallbackKey }, dependencies));
+    destinations.push(
+      places.guard(entry, variable, 'destination', gitlabVariableDestination(variable, dependencies)),
+    );
+    fallbacks.push(
+      places.guard(
+        entry,
+        variable,
+        'fallback',
+        gitlabVariableDestination({ ...variable, key: variable.fallbackKey }, dependencies),
+      ),
+    );
   }
   for (const make of entry.extraDestinations) destinations.push(make());
   return { destinations, fallbacks };

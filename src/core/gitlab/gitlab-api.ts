@@ -90,6 +90,11 @@ export interface GitlabApi {
    * include_subgroups, GET /groups/:id/descendant_groups): whose variables override the group's in their jobs.
    */
   descendants(group: number | string): Promise<VariableOwner[]>;
+  /**
+   * The numeric id of a project or group named by id or full path: a numeric ref is its own id (no request); a path
+   * costs GET /projects/:id or /groups/:id once per run, the same read ancestorGroups makes (each answer serves both).
+   */
+  ownerId(owner: VariableOwner): Promise<number>;
   /** A second API on the same instance and connections with another credential (verification, recovery). */
   withCredential(token: string): GitlabApi;
 }
@@ -110,6 +115,15 @@ interface RawVariable {
   hidden?: boolean;
   raw?: boolean;
   variable_type?: string;
+}
+
+/** GET /projects/:id or /groups/:id, the fields read. */
+interface RawOwner {
+  id?: number;
+  /** Groups. */
+  full_path?: string;
+  /** Projects. */
+  namespace?: { kind?: string; full_path?: string };
 }
 
 interface RawUser {
@@ -169,6 +183,22 @@ function apiFor(
     credential,
     handler: credentialAwareHandler(runHandler, credential),
   });
+  // One read per project or group and run, whoever asks (ancestorGroups, ownerId); a failed read is not kept.
+  const owners = new Map<string, Promise<RawOwner>>();
+  const describeOwner = (owner: VariableOwner): Promise<RawOwner> => {
+    const key = `${owner.kind}:${String(owner.ref).toLowerCase()}`;
+    const known = owners.get(key);
+    if (known) return known;
+    const read =
+      owner.kind === 'project'
+        ? client.get<RawOwner>(`projects/${pathSegment(owner.ref)}`)
+        : client.get<RawOwner>(`groups/${pathSegment(owner.ref)}`, { with_projects: false });
+    owners.set(key, read);
+    read.catch(() => {
+      if (owners.get(key) === read) owners.delete(key);
+    });
+    return read;
+  };
 
   return {
     instanceUrl,
@@ -232,21 +262,25 @@ function apiFor(
       );
     },
     async ancestorGroups(owner) {
+      const found = await describeOwner(owner);
       const path =
         owner.kind === 'project'
-          ? await client
-              .get<{ namespace?: { kind?: string; full_path?: string } }>(
-                `projects/${pathSegment(owner.ref)}`,
-              )
-              .then((project) =>
-                project.namespace?.kind === 'group' ? project.namespace.full_path : undefined,
-              )
-          : await client
-              .get<{ full_path?: string }>(`groups/${pathSegment(owner.ref)}`, { with_projects: false })
-              .then((group) => group.full_path?.split('/').slice(0, -1).join('/'));
+          ? found.namespace?.kind === 'group'
+            ? found.namespace.full_path
+            : undefined
+          : found.full_path?.split('/').slice(0, -1).join('/');
       if (!path) return [];
       const parts = path.split('/');
       return parts.map((_, index) => parts.slice(0, index + 1).join('/'));
+    },
+    async ownerId(owner) {
+      if (typeof owner.ref === 'number') return owner.ref;
+      if (/^\d+$/.test(owner.ref)) return Number(owner.ref);
+      const { id } = await describeOwner(owner);
+      if (typeof id !== 'number') {
+        throw new Error(`GitLab described ${owner.kind} ${owner.ref} without its id`);
+      }
+      return id;
     },
     async descendants(group) {
       const [groups, projects] = await Promise.all([
