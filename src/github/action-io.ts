@@ -26,8 +26,6 @@ export type ActionsCore = Pick<
   | 'summary'
 >;
 
-export { REVOKE_STATE } from './revoke-state.js';
-
 /** The option sets the Action reads besides the GitLab options. */
 export const ACTION_OPTION_SETS = [githubSecretOptions, actionOptions] as const;
 

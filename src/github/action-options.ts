@@ -9,7 +9,7 @@ export const ACTION_OPTIONS = {
   'revoke-after-job': option(
     {
       description:
-        "create: revoke the new token when the job ends (the Action's post step), for tokens that only this job needs.",
+        "create: revoke the new token when the job ends (the Action's post step), for tokens that only this job needs. Works for every token-kind: the post step revokes it through its project, group or service account's group, with the same gitlab-token.",
       operations: ['create'],
       defaultText: 'false',
     },

@@ -7,13 +7,8 @@ import { parseOptions, secretValues } from '../core/options/parse-options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
 import { utcDate } from '../core/time/expiry.js';
-import {
-  createActionLogger,
-  failureText,
-  readActionInputs,
-  REVOKE_STATE,
-  type ActionsCore,
-} from './action-io.js';
+import { createActionLogger, failureText, readActionInputs, type ActionsCore } from './action-io.js';
+import { REVOKE_INPUTS, REVOKE_STATE, revokeStateName } from './revoke-state.js';
 
 export async function revokeAfterJob(
   core: ActionsCore & Pick<typeof actionsCore, 'getState'>,
@@ -21,6 +16,23 @@ export async function revokeAfterJob(
 ): Promise<void> {
   const tokenId = core.getState(REVOKE_STATE);
   if (!tokenId) return;
+  if (!isRecordedTokenId(tokenId)) {
+    // Not what the main step writes: `self` would make the revoke act on gitlab-token itself. The value is not
+    // echoed: a state that was tampered with may hold anything.
+    core.warning(
+      `revoke-after-job: the saved state ${REVOKE_STATE} is not a token id (a positive integer), so it was not written by this Action's main step; nothing was revoked. The post step only revokes the token the main step created.`,
+    );
+    return;
+  }
+  // Addressed as the main step created it; a state with only the id (personal tokens) addresses it by id alone.
+  const saved = Object.fromEntries(
+    REVOKE_INPUTS.map((input) => [input, core.getState(revokeStateName(input))] as const).filter(
+      ([, value]) => value !== '',
+    ),
+  );
+  const byHand = REVOKE_INPUTS.filter((input) => saved[input] !== undefined)
+    .map((input) => `${input}: ${saved[input]}`)
+    .join(', ');
   const log = createActionLogger(core, secrets);
   try {
     const raw = readActionInputs(core);
@@ -31,7 +43,7 @@ export async function revokeAfterJob(
         'gitlab-token': raw['gitlab-token'],
         'allow-insecure-http': raw['allow-insecure-http'],
         operation: 'revoke',
-        'token-id': tokenId,
+        ...saved,
       },
       { today: utcDate(new Date()) },
     );
@@ -39,7 +51,15 @@ export async function revokeAfterJob(
     log.info(`revoke-after-job: ${result.headline}`);
   } catch (error) {
     core.warning(
-      `revoke-after-job could not revoke token ${tokenId}: ${failureText(error, log)} Revoke it by hand (operation: revoke, token-id: ${tokenId}); it expires on its own at its expiry date.`,
+      `revoke-after-job could not revoke token ${tokenId}: ${failureText(error, log)} Revoke it by hand (operation: revoke, ${byHand}); it expires on its own at its expiry date.`,
     );
   }
+}
+
+/**
+ * A token id the main step can have recorded: a positive integer, nothing else. Never `self`, which the revoke
+ * operation reads as the credential itself: a state that says so was not written by the main step.
+ */
+function isRecordedTokenId(value: string): boolean {
+  return /^[1-9][0-9]{0,15}$/.test(value) && Number.isSafeInteger(Number(value));
 }

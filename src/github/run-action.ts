@@ -19,9 +19,10 @@ import {
   ACTION_OPTION_SETS,
   failureText,
   readActionInputs,
-  REVOKE_STATE,
   type ActionsCore,
 } from './action-io.js';
+import { REVOKE_INPUTS, revokeStateName, type RevokeInput } from './revoke-state.js';
+import type { AccessToken, TokenOwner } from '../core/tokens/access-token.js';
 import { renderJobSummary, renderReportSummary } from './job-summary.js';
 import { githubSecretsList } from './github-secret-inventory.js';
 import { summarizeReport } from '../core/report/report-summary.js';
@@ -88,7 +89,15 @@ export async function runAction(
       core.setOutput(name, value);
     }
     warnIfOnlyInStepOutput(log, githubSecret, result);
-    if (action.revokeAfterJob && result.newToken) core.saveState(REVOKE_STATE, String(result.newToken.id));
+    if (action.revokeAfterJob && result.newToken) {
+      // Kind and owner too: a project's, group's or service account's token is revoked through its owner, the way
+      // it was created, by a credential that need not be an administrator's.
+      const state = revokeStateFor(options.address.owner, result.newToken);
+      for (const input of REVOKE_INPUTS) {
+        const value = state[input];
+        if (value !== undefined) core.saveState(revokeStateName(input), value);
+      }
+    }
     log.info(result.headline);
     await writeSummary(core, log, result, options.gitlabUrl, env);
     if (result.exitCode !== undefined && result.exitCode !== ExitCode.ok) {
@@ -98,6 +107,39 @@ export async function runAction(
   } catch (error) {
     reportFailure(core, log, error);
   }
+}
+
+/**
+ * What the main step saves for a token it created with revoke-after-job: the token's id, its kind and its owner as
+ * the kind's endpoints address it. A project or group as GitLab named it in its answer (the numeric id) or else as
+ * the create addressed it; a service account or another user by the numeric id of the token's user.
+ */
+function revokeStateFor(
+  owner: TokenOwner,
+  token: Pick<AccessToken, 'id' | 'userId' | 'resource'>,
+): Partial<Record<RevokeInput, string>> {
+  const state: Partial<Record<RevokeInput, string>> = {
+    'token-id': String(token.id),
+    'token-kind': owner.kind,
+  };
+  switch (owner.kind) {
+    case 'personal':
+      // Without user the caller's own token, which the personal endpoints find by id alone.
+      if (owner.user !== undefined) state.user = String(token.userId);
+      break;
+    case 'project':
+    case 'group': {
+      const ref = owner.kind === 'project' ? owner.project : owner.group;
+      const id = token.resource?.kind === owner.kind ? token.resource.id : ref;
+      if (id !== undefined) state[owner.kind] = String(id);
+      break;
+    }
+    case 'service-account':
+      if (owner.group !== undefined) state.group = String(owner.group);
+      state.user = String(token.userId);
+      break;
+  }
+  return state;
 }
 
 /** Characters of the `report` output at most: GitHub allows 1 MB of outputs per job. */
