@@ -43,6 +43,11 @@ export interface RunEnvironment {
   readonly writeFile?: (path: string, text: string) => Promise<void>;
   /** The process adapter that keeps cancellation from cutting a token change short (src/process/change-guard.ts). */
   readonly changes?: ChangeGuard;
+  /**
+   * Called with the token resolved, before anything changes; it throws to refuse (the post step refuses to revoke
+   * the credential itself). See OperationContext.beforeChange.
+   */
+  readonly beforeChange?: OperationContext['beforeChange'];
 }
 
 const OPERATIONS: Record<
@@ -133,6 +138,7 @@ export async function runOperation(options: Options, environment: RunEnvironment
     wait,
     nowMs,
     ...(environment.changes ? { changes: environment.changes } : {}),
+    ...(environment.beforeChange ? { beforeChange: environment.beforeChange } : {}),
   });
 }
 

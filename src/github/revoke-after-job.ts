@@ -3,6 +3,7 @@
  * job that did its work, so it is a warning that says how to clean up by hand.
  */
 import type * as actionsCore from '@actions/core';
+import { UnchangedFailure } from '../core/errors.js';
 import { parseOptions, secretValues } from '../core/options/parse-options.js';
 import { SecretRegistry } from '../core/redact.js';
 import { runOperation } from '../core/run-operation.js';
@@ -47,7 +48,18 @@ export async function revokeAfterJob(
       },
       { today: utcDate(new Date()) },
     );
-    const result = await runOperation(options, { log });
+    const result = await runOperation(options, {
+      log,
+      // The main step never records gitlab-token itself (create makes a new token); a state that names it was not
+      // written by the main step, and revoking the credential would break every later use of it.
+      beforeChange: (resolved) => {
+        if (resolved.isCredential) {
+          throw new UnchangedFailure(
+            `the saved token ${tokenId} is gitlab-token itself, which this Action's main step never records; nothing was revoked.`,
+          );
+        }
+      },
+    });
     log.info(`revoke-after-job: ${result.headline}`);
   } catch (error) {
     core.warning(

@@ -134,6 +134,19 @@ describe('a state the main step did not write', () => {
   );
 });
 
+describe("a state that names gitlab-token's own id", () => {
+  it('the credential is not revoked: a warning says the main step never records it', async () => {
+    const post = await runAction(
+      { operation: 'create', 'gitlab-url': gitlab.url, 'gitlab-token': admin.token },
+      { script: ACTION_POST, state: { 'revoke-token-id': String(admin.id) } },
+    );
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain(`is gitlab-token itself, which this Action's main step never records`);
+    expect(gitlab.token(admin.id)?.revoked).toBe(false);
+    expect(gitlab.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+  });
+});
+
 describe('secrets', () => {
   it('no token value reached any output of any run above', () => {
     expect(everySecret.size).toBeGreaterThan(3);
