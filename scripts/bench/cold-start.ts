@@ -35,6 +35,7 @@ export const BUDGET = {
 
 export const coldStart: BenchSection = {
   name: 'cold-start',
+  timed: true,
   title: 'Cold start: the bundled Action doing get self, and the post step with nothing to revoke',
   async run(context) {
     await using gitlab = await startEmulatorProcess();

@@ -208,6 +208,7 @@ async function benchSync(scratch: string, ours: Contender): Promise<[string, boo
 /** The fleet section of `npm run bench`. */
 export const fleet: BenchSection = {
   name: 'fleet',
+  timed: true,
   title: 'Fleets: audit of 10,000 tokens beside python-gitlab, sync of 500 entries',
   async run(context) {
     const scratch = mkdtempSync(join(context.scratch, 'fleet-'));

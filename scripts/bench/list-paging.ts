@@ -34,6 +34,7 @@ const ROUNDS = 2;
 
 export const listPaging: BenchSection = {
   name: 'list-paging',
+  timed: true,
   title: `A list of ${TOKENS.toLocaleString('en')} tokens with ${LATENCY_MS} ms latency: concurrent pages vs one after another`,
   async run(context) {
     await using gitlab = await startEmulatorProcess();
