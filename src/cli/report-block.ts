@@ -33,9 +33,10 @@ export function renderReportBlock(summary: ReportSummary): string {
     lines.push(`... and ${summary.table.omitted} more (the JSON report has them all)`);
   if (summary.timeline) {
     lines.push('', summary.timeline.title);
-    for (const bucket of summary.timeline.buckets) {
-      if (bucket.count > 0) lines.push(`  ${bucket.label.padEnd(8)} ${String(bucket.count).padStart(6)}`);
-    }
+    const shown = summary.timeline.buckets.filter((bucket) => bucket.count > 0);
+    for (const bucket of shown) lines.push(`  ${bucket.label.padEnd(8)} ${String(bucket.count).padStart(6)}`);
+    // A title with nothing under it reads as output cut short.
+    if (shown.length === 0) lines.push('  none expired, and none expiring in these weeks');
   }
   return `${lines.join('\n')}\n\n`;
 }

@@ -240,3 +240,11 @@ describe('ids and paths that a URL would turn into something else are refused be
     expect(() => parse({ 'variable-key': 'K', 'variable-project': 'acme/app.v2' })).not.toThrow();
   });
 });
+
+describe('a duration without its unit', () => {
+  it('suggests days, the unit people mean', () => {
+    expect(inputError({ operation: 'create', name: 'ci', scopes: 'api', 'expires-in': '90' })).toContain(
+      'got "90" (no unit: did you mean 90d?)',
+    );
+  });
+});

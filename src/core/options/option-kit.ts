@@ -213,6 +213,7 @@ export function parseDurationText(text: string): Parsed<Duration> {
     return bad(expected, `unknown unit "${match[2]}"`);
   }
   if (match && /^\d{5,}/.test(match[1] ?? '')) return bad(expected, 'too large');
+  if (match && match[2] === '') return bad(expected, `no unit: did you mean ${match[1]}d?`);
   return bad(expected);
 }
 
