@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderActionYml, renderInventorySchema, renderReadme } from '../scripts/generate-docs.js';
 import { renderHelp } from '../src/cli/help.js';
-import { CLI_OPTION_NAMES } from '../src/cli/parse-args.js';
+import { CLI_OPTION_NAMES, CLI_OPTIONS_DESCRIBED } from '../src/cli/parse-args.js';
 import { ACTION_INPUT_NAMES } from '../src/github/action-io.js';
 import { VERSION } from '../src/version.js';
 import { ROOT } from './support/run-dist.js';
@@ -46,6 +46,17 @@ describe('documentation and metadata follow the option schema', () => {
   it('the CLI help lists every CLI option', () => {
     const help = renderHelp(VERSION);
     for (const name of CLI_OPTION_NAMES) expect(help).toContain(`--${name}`);
+  });
+
+  it("an operation's help lists exactly the options that apply to it, and its own examples", () => {
+    for (const [name, meta] of CLI_OPTIONS_DESCRIBED) {
+      const help = renderHelp(VERSION, 'revoke');
+      const applies = !meta.operations || meta.operations.includes('revoke');
+      expect(help.includes(`  --${name} `) || help.includes(`  --${name}\n`), name).toBe(applies);
+    }
+    expect(renderHelp(VERSION, 'sync')).toContain('gitlab-pat sync --inventory tokens.yml --dry-run');
+    expect(renderHelp(VERSION, 'sync')).not.toContain('gitlab-pat rotate --');
+    expect(renderHelp(VERSION, 'sync')).toContain('Every operation and option: gitlab-pat --help');
   });
 
   it('the version the CLI reports is the package version', () => {

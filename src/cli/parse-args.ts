@@ -30,7 +30,8 @@ function metaOf(name: string): OptionMeta {
 }
 
 export type CliRequest =
-  | { kind: 'help' }
+  /** `operation`: the one named before --help (`gitlab-pat rotate --help`), whose help is shown alone. */
+  | { kind: 'help'; operation?: Operation }
   | { kind: 'version' }
   | {
       kind: 'run';
@@ -84,7 +85,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliR
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
-    if (arg === '-h' || arg === '--help' || arg === 'help') return { kind: 'help' };
+    if (arg === '-h' || arg === '--help' || arg === 'help') return helpRequest(argv);
     if (arg === '-v' || arg === '--version') return { kind: 'version' };
     if (arg === '--') {
       positional.push(...argv.slice(index + 1));
@@ -253,4 +254,11 @@ function editDistance(a: string, b: string): number {
     }
   }
   return previous[b.length] ?? 0;
+}
+
+/** Help for everything, or for the operation the command line names first (`rotate --help`, `--operation rotate`). */
+function helpRequest(argv: readonly string[]): CliRequest {
+  const named = argv[0] === '--operation' ? argv[1] : argv.find((arg) => !arg.startsWith('-'));
+  const operation = OPERATIONS.find((each) => each === named?.toLowerCase());
+  return operation === undefined ? { kind: 'help' } : { kind: 'help', operation };
 }

@@ -131,7 +131,7 @@ export async function runCli(
   try {
     const request = parseArgs(io.argv, io.env);
     if (request.kind === 'help') {
-      await io.stdout(renderHelp(VERSION)).catch(() => undefined);
+      await io.stdout(renderHelp(VERSION, request.operation)).catch(() => undefined);
       return ExitCode.ok;
     }
     if (request.kind === 'version') {
