@@ -126,6 +126,11 @@ describe('an inventory', () => {
       'tokens[1] (deploy-bot): key deploy-bot is also the key of tokens[0]',
     ],
     [
+      'a duplicate key beside a problem of another kind: both said at once',
+      `${entry('    rotate-befor: 30d\n')}  - key: deploy-bot\n    user: bob\n    token-name: t\n    variables: [{ key: T, project: p }]\n`,
+      'tokens[1] (deploy-bot): key deploy-bot is also the key of tokens[0]',
+    ],
+    [
       'the same token twice',
       `${entry('')}  - key: again\n    token-kind: project\n    project: Platform/Deployer\n    token-name: deploy\n    variables: [{ key: T }]\n`,
       'tokens[1] (again): names the same token as tokens[0] (deploy-bot)',

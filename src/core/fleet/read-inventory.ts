@@ -101,6 +101,25 @@ export const INVENTORY_ROTATE_BEFORE = '30d';
 const ENTRY_ONLY_KEYS = ['key', 'state', 'create-missing', 'variables'];
 const META: ReadonlyMap<string, OptionMeta> = new Map(describeOptions());
 
+/** `tokens[i] (key): key ... is also the key of tokens[j]` for every key a file that failed its schema repeats. */
+function repeatedKeys(data: unknown): string[] {
+  const tokens = (data as { tokens?: unknown } | null)?.tokens;
+  if (!Array.isArray(tokens)) return [];
+  const first = new Map<string, number>();
+  const problems: string[] = [];
+  for (const [index, item] of tokens.entries()) {
+    const key = (item as { key?: unknown } | null)?.key;
+    if (typeof key !== 'string') continue;
+    const earlier = first.get(key);
+    if (earlier === undefined) first.set(key, index);
+    else
+      problems.push(
+        `tokens[${index}] (${key}): key ${key} is also the key of tokens[${earlier}]; keys must be unique.`,
+      );
+  }
+  return problems;
+}
+
 /** Parses and checks an inventory; throws one InputError listing every problem. */
 export async function readInventory(input: ReadInventoryInput): Promise<InventoryEntry[]> {
   const data = await parseText(input.path, input.text);
@@ -110,6 +129,8 @@ export async function readInventory(input: ReadInventoryInput): Promise<Inventor
   const checked = inventorySchema(input.lists.map((list) => list.shape)).safeParse(data);
   if (!checked.success) {
     for (const issue of checked.error.issues) problems.push(...describeIssue(issue, data, listKeys));
+    // Every problem at once: keys used twice are said now too, not only once the rest is fixed.
+    problems.push(...repeatedKeys(data));
     throw inventoryError(input.path, problems);
   }
   if (problems.length > 0) throw inventoryError(input.path, problems);
