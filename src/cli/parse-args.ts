@@ -5,6 +5,7 @@
 import { InputError } from '../core/errors.js';
 import {
   OPERATIONS,
+  closestName,
   looksLikeToken,
   quoteGiven,
   tokenShapedParts,
@@ -228,32 +229,12 @@ function unknownFlag(flag: string): string {
   if (looksLikeToken(flag)) {
     return 'Unknown option: the argument after -- looks like a GitLab token (not shown). Pass the credential in the GITLAB_TOKEN environment variable, never as an argument.';
   }
-  const closest = CLI_OPTION_NAMES.map((name) => ({ name, distance: editDistance(flag, name) })).sort(
-    (a, b) => a.distance - b.distance,
-  )[0];
-  const hint = closest && closest.distance <= 3 ? ` Did you mean --${closest.name}?` : '';
+  const closest = closestName(flag, CLI_OPTION_NAMES);
+  const hint = closest ? ` Did you mean --${closest}?` : '';
   // Never in part: redaction recognises a secret only whole.
   return flag.length > 40
     ? `Unknown option: an option name of ${flag.length} characters (too long to show).${hint}`
     : `Unknown option --${flag}.${hint}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    let diagonal = previous[0] ?? 0;
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const above = previous[j] ?? 0;
-      previous[j] = Math.min(
-        above + 1,
-        (previous[j - 1] ?? 0) + 1,
-        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      diagonal = above;
-    }
-  }
-  return previous[b.length] ?? 0;
 }
 
 /** Help for everything, or for the operation the command line names first (`rotate --help`, `--operation rotate`). */

@@ -17,8 +17,8 @@ import {
 } from './github-secret-destination.js';
 import {
   GITHUB_SECRET_OPTIONS,
+  githubSecretScope,
   type GithubRepositoryRef,
-  type GithubSecretScope,
 } from './github-secret-options.js';
 
 export const GITHUB_SECRETS_LIST: InventoryListShape = {
@@ -59,12 +59,7 @@ export function githubSecretsList(
         );
       }
       if (problems.length > 0 || token === undefined || name === undefined) return { problems };
-      const scope: GithubSecretScope =
-        org !== undefined
-          ? { kind: 'organization', org }
-          : environment !== undefined
-            ? { kind: 'environment', repository, environment }
-            : { kind: 'repository', repository };
+      const scope = githubSecretScope({ org, environment, repository });
       let place: GithubSecretPlace;
       try {
         place = resolveGithubSecretPlace(scope, deps.defaultRepository);

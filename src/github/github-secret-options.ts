@@ -117,6 +117,22 @@ export type GithubSecretScope =
     }
   | { readonly kind: 'organization'; readonly org: string };
 
+/**
+ * The scope the given places name: an organization secret when org is given (the option rules refuse org beside
+ * a repository or environment), else an environment's when environment is, else a repository's.
+ */
+export function githubSecretScope(given: {
+  readonly org: string | undefined;
+  readonly environment: string | undefined;
+  readonly repository: GithubRepositoryRef | undefined;
+}): GithubSecretScope {
+  const { org, environment, repository } = given;
+  if (org !== undefined) return { kind: 'organization', org };
+  return environment !== undefined
+    ? { kind: 'environment', repository, environment }
+    : { kind: 'repository', repository };
+}
+
 export interface GithubSecretTarget {
   readonly name: string;
   readonly scope: GithubSecretScope;
@@ -169,14 +185,10 @@ function githubSecretTarget(input: GithubSecretInput): GithubSecretTarget | unde
   const name = input['github-secret'];
   const token = input['github-token'];
   if (name === undefined || token === undefined) return undefined;
-  const org = input['github-secret-org'];
-  const environment = input['github-secret-environment'];
-  const repository = input['github-secret-repository'];
-  const scope: GithubSecretScope =
-    org !== undefined
-      ? { kind: 'organization', org }
-      : environment !== undefined
-        ? { kind: 'environment', repository, environment }
-        : { kind: 'repository', repository };
+  const scope = githubSecretScope({
+    org: input['github-secret-org'],
+    environment: input['github-secret-environment'],
+    repository: input['github-secret-repository'],
+  });
   return { name, scope, token };
 }

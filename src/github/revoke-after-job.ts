@@ -62,8 +62,11 @@ export async function revokeAfterJob(
     });
     log.info(`revoke-after-job: ${result.headline}`);
   } catch (error) {
+    // The whole line through redaction: byHand repeats saved state, which only the main step should have written.
     core.warning(
-      `revoke-after-job could not revoke token ${tokenId}: ${failureText(error, log)} Revoke it by hand (operation: revoke, ${byHand}); it expires on its own at its expiry date.`,
+      log.redact(
+        `revoke-after-job could not revoke token ${tokenId}: ${failureText(error, log)} Revoke it by hand (operation: revoke, ${byHand}); it expires on its own at its expiry date.`,
+      ),
     );
   }
 }
